@@ -1,0 +1,129 @@
+"""The `chainops` command: the only module that reads argv and the environment."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from chainops import paths
+from chainops.errors import LabError
+
+T = TypeVar("T")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    os.environ.setdefault("CONTAINERS_CONF", str(paths.containers_conf()))
+    args = _parser().parse_args(argv)
+    try:
+        result: int = args.handler(args)
+    except ChainopsError as exc:
+        print(f"chainops: {exc}", file=sys.stderr)
+        return 1
+    return result
+
+
+class ChainopsError(Exception):
+    """An expected failure, reported in one line without a traceback."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="chainops", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    lab = commands.add_parser("lab", help="the local AWS and its podman hosts")
+    lab_commands = lab.add_subparsers(dest="lab_command", required=True)
+    for name, handler, text in (
+        ("up", _lab_up, "start the lab AWS (idempotent) and reconcile its hosts"),
+        ("down", _lab_down, "remove the lab hosts and stop the lab AWS"),
+        ("status", _lab_status, "endpoint, regions and every materialised node"),
+        ("reconcile", _lab_reconcile, "make podman hosts match running lab instances"),
+    ):
+        sub = lab_commands.add_parser(name, help=text)
+        sub.add_argument("--json", action="store_true", help="print JSON")
+        sub.set_defaults(handler=handler)
+    image = lab_commands.add_parser("image", help="build (or reuse) the lab hosts' base image")
+    image.add_argument("--rebuild", action="store_true", help="ignore the cache")
+    image.set_defaults(handler=_lab_image)
+
+    tf = commands.add_parser(
+        "tf",
+        help="run Terraform with the project's CLI config and the lab's endpoint",
+        add_help=False,
+    )
+    tf.add_argument("tf_args", nargs=argparse.REMAINDER)
+    tf.set_defaults(handler=_tf)
+    return parser
+
+
+def _settings() -> Any:
+    from chainops.lab.settings import LabSettings
+
+    return LabSettings.from_env()
+
+
+def _emit(payload: dict[str, Any], *, as_json: bool, text: str) -> None:
+    print(json.dumps(payload, indent=2, sort_keys=True) if as_json else text)
+
+
+def _lab_up(args: argparse.Namespace) -> int:
+    from chainops.lab import reconciler, server
+
+    settings = _settings()
+    started = _translate(lambda: server.up(settings))
+    plan = _translate(lambda: reconciler.reconcile(settings))
+    payload = {"changed": started or plan.changed, "endpoint": settings.endpoint, **plan.as_dict()}
+    _emit(payload, as_json=args.json, text=f"lab AWS at {settings.endpoint}; {plan.summary()}")
+    return 0
+
+
+def _lab_down(args: argparse.Namespace) -> int:
+    from chainops.lab import reconciler, server
+
+    settings = _settings()
+    removed = _translate(lambda: reconciler.remove_all())
+    stopped = _translate(lambda: server.down(settings))
+    payload = {"changed": stopped or bool(removed), "removed": removed}
+    _emit(payload, as_json=args.json, text=f"lab stopped; removed {len(removed)} host(s)")
+    return 0
+
+
+def _lab_status(args: argparse.Namespace) -> int:
+    from chainops.lab import status
+
+    report = _translate(lambda: status.collect(_settings()))
+    _emit(report.as_dict(), as_json=args.json, text=report.as_text())
+    return 0 if report.running else 3
+
+
+def _lab_reconcile(args: argparse.Namespace) -> int:
+    from chainops.lab import reconciler
+
+    plan = _translate(lambda: reconciler.reconcile(_settings()))
+    _emit({"changed": plan.changed, **plan.as_dict()}, as_json=args.json, text=plan.summary())
+    return 0
+
+
+def _lab_image(args: argparse.Namespace) -> int:
+    from chainops.lab import image
+
+    ref = _translate(lambda: image.ensure(rebuild=args.rebuild))
+    print(ref)
+    return 0
+
+
+def _tf(args: argparse.Namespace) -> int:
+    from chainops import tf
+
+    return _translate(lambda: tf.run(args.tf_args, settings=_settings()))
+
+
+def _translate(action: Callable[[], T]) -> T:
+    """Run an action, turning the project's expected failures into ChainopsError."""
+    try:
+        return action()
+    except LabError as exc:
+        raise ChainopsError(str(exc)) from exc

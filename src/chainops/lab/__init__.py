@@ -1,0 +1,1 @@
+"""The lab: a local AWS (moto plus extensions) and a data plane of podman hosts."""

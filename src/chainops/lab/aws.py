@@ -1,0 +1,24 @@
+"""boto3 clients bound to the lab endpoint."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+from chainops.lab.settings import LAB_ACCESS_KEY, LAB_SECRET_KEY, LabSettings
+
+_CLIENT_CONFIG = Config(retries={"max_attempts": 2, "mode": "standard"}, connect_timeout=3)
+
+
+def client(settings: LabSettings, service: str, region: str | None = None) -> Any:
+    """A boto3 client for one service of the lab AWS."""
+    return boto3.client(
+        service,
+        endpoint_url=settings.endpoint,
+        region_name=region or settings.regions[0],
+        aws_access_key_id=LAB_ACCESS_KEY,
+        aws_secret_access_key=LAB_SECRET_KEY,
+        config=_CLIENT_CONFIG,
+    )

@@ -1,0 +1,78 @@
+"""The lab's extension layer: AWS APIs the stack needs that moto lacks, patched in at start.
+
+Each extension is a small module with an ``install()`` function and a row in ``GAPS``; the
+table is rendered into docs/lab.md and served at ``/moto-api/chainops`` so a client can see
+which extensions a running lab has.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from chainops import __version__
+
+
+@dataclass(frozen=True)
+class Gap:
+    """One thing moto (5.2.5) lacks and what the lab does about it."""
+
+    service: str
+    api: str
+    moto: str
+    lab: str
+
+
+GAPS: tuple[Gap, ...] = (
+    Gap(
+        service="ec2",
+        api="CreatePlacementGroup, DescribePlacementGroups, DeletePlacementGroup",
+        moto="not implemented (answers 500)",
+        lab="implemented: cluster/spread/partition strategies, tags, filters, in-use check",
+    ),
+    Gap(
+        service="ec2",
+        api="RunInstances Placement.GroupName (direct and from a launch template)",
+        moto="ignored; DescribeInstances shows an empty GroupName",
+        lab="kept on the instance, validated against existing groups, filterable by "
+        "placement-group-name",
+    ),
+    Gap(
+        service="autoscaling",
+        api="CreateAutoScalingGroup / UpdateAutoScalingGroup PlacementGroup",
+        moto="stored on create, ignored on update, not passed to the instances launched",
+        lab="validated, updatable, and set on every instance the group launches",
+    ),
+)
+
+_installed: list[str] = []
+
+
+def install() -> None:
+    """Patch moto in this process; idempotent."""
+    if _installed:
+        return
+    from chainops.lab.extensions import placement_groups
+
+    placement_groups.install()
+    _installed.append("placement_groups")
+    _install_info_route()
+
+
+def info() -> dict[str, Any]:
+    """What the running lab offers beyond moto, for health checks and `lab status`."""
+    return {
+        "version": __version__,
+        "extensions": list(_installed),
+        "gaps": [asdict(gap) for gap in GAPS],
+    }
+
+
+def _install_info_route() -> None:
+    from moto.moto_api._internal import urls
+
+    def chainops_info(request: Any, full_url: str, headers: Any) -> tuple[int, dict[str, str], str]:
+        return 200, {"Content-Type": "application/json"}, json.dumps(info())
+
+    urls.url_paths["{0}/moto-api/chainops$"] = chainops_info

@@ -1,0 +1,109 @@
+"""Lifecycle of the lab AWS process: start once, check health, stop."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from chainops import paths
+from chainops.errors import LabError
+from chainops.lab.settings import LabSettings
+
+START_TIMEOUT_S = 60.0
+STOP_TIMEOUT_S = 15.0
+
+
+def pid_file(settings: LabSettings) -> Path:
+    return paths.state_dir() / f"lab-aws-{settings.port}.pid"
+
+
+def log_file(settings: LabSettings) -> Path:
+    return paths.state_dir() / f"lab-aws-{settings.port}.log"
+
+
+def healthy(settings: LabSettings) -> bool:
+    """True when a lab AWS with the chainops extensions answers on the endpoint."""
+    url = f"{settings.endpoint}/moto-api/chainops"
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - fixed http URL
+            return bool(json.load(response).get("extensions"))
+    except (OSError, ValueError):
+        return False
+
+
+def running_pid(settings: LabSettings) -> int | None:
+    """The pid of the lab AWS this project started, if it is still alive."""
+    try:
+        pid = int(pid_file(settings).read_text().strip())
+    except (FileNotFoundError, ValueError):
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None
+    return pid
+
+
+def up(settings: LabSettings) -> bool:
+    """Start the lab AWS unless it already answers; True when it was started now."""
+    if healthy(settings):
+        return False
+    if _port_taken(settings):
+        raise LabError(
+            f"{settings.host}:{settings.port} is in use by something that is not the chainops "
+            "lab; stop it or set CHAINOPS_LAB_PORT"
+        )
+    log = log_file(settings)
+    with log.open("ab") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "chainops.lab.serve", "--host", settings.host,
+             "--port", str(settings.port)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,  # outlives the CLI call that started it
+        )
+    pid_file(settings).write_text(f"{process.pid}\n")
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if healthy(settings):
+            return True
+        if process.poll() is not None:
+            break
+        time.sleep(0.25)
+    process.kill()
+    pid_file(settings).unlink(missing_ok=True)
+    tail = log.read_text(errors="replace")[-2000:]
+    raise LabError(f"lab AWS did not become healthy on {settings.endpoint}; log {log}:\n{tail}")
+
+
+def down(settings: LabSettings) -> bool:
+    """Stop the lab AWS this project started; True when something was stopped."""
+    pid = running_pid(settings)
+    if pid is None:
+        pid_file(settings).unlink(missing_ok=True)
+        if healthy(settings):
+            raise LabError(f"a lab AWS answers on {settings.endpoint} but was not started here")
+        return False
+    os.killpg(pid, signal.SIGTERM)
+    deadline = time.monotonic() + STOP_TIMEOUT_S
+    while time.monotonic() < deadline and running_pid(settings) is not None:
+        time.sleep(0.1)
+    if running_pid(settings) is not None:
+        os.killpg(pid, signal.SIGKILL)
+    pid_file(settings).unlink(missing_ok=True)
+    return True
+
+
+def _port_taken(settings: LabSettings) -> bool:
+    with socket.socket() as probe:
+        probe.settimeout(1)
+        return probe.connect_ex((settings.host, settings.port)) == 0

@@ -1,0 +1,49 @@
+"""Settings of the lab world, read once from the environment at the CLI edge."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+# Instances carrying this tag (any value but "false") are materialised as podman hosts.
+MANAGEMENT_TAG = "chainops:lab-host"
+LAB_ACCESS_KEY = "testing"
+LAB_SECRET_KEY = "testing"  # noqa: S105 - moto accepts any credentials; these are not secrets.
+
+
+@dataclass(frozen=True)
+class LabSettings:
+    """Where the lab AWS listens and which regions it serves."""
+
+    host: str = "127.0.0.1"
+    port: int = 4566
+    regions: tuple[str, ...] = ("us-east-1",)
+    # Instance-store volumes are sparse files; cap each so a 7.5 TB i4i volume fits a laptop.
+    max_disk_gib: int = 16
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @classmethod
+    def from_env(cls) -> LabSettings:
+        regions = os.environ.get("CHAINOPS_LAB_REGIONS", "us-east-1")
+        return cls(
+            host=os.environ.get("CHAINOPS_LAB_HOST", "127.0.0.1"),
+            port=int(os.environ.get("CHAINOPS_LAB_PORT", "4566")),
+            regions=tuple(r.strip() for r in regions.split(",") if r.strip()),
+            max_disk_gib=int(os.environ.get("CHAINOPS_LAB_MAX_DISK_GIB", "16")),
+        )
+
+    def aws_env(self) -> dict[str, str]:
+        """Environment that points AWS SDKs and Terraform at the lab."""
+        return {
+            "AWS_ENDPOINT_URL": self.endpoint,
+            "AWS_ACCESS_KEY_ID": LAB_ACCESS_KEY,
+            "AWS_SECRET_ACCESS_KEY": LAB_SECRET_KEY,
+            "AWS_REGION": self.regions[0],
+            "AWS_DEFAULT_REGION": self.regions[0],
+            # An API moto lacks answers 500; retrying it for minutes hides the gap.
+            "AWS_MAX_ATTEMPTS": "2",
+        }
