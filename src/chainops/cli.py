@@ -84,7 +84,7 @@ def _lab_down(args: argparse.Namespace) -> int:
     from chainops.lab import reconciler, server
 
     settings = _settings()
-    removed = _translate(lambda: reconciler.remove_all())
+    removed = _translate(lambda: reconciler.remove_all(settings))
     stopped = _translate(lambda: server.down(settings))
     payload = {"changed": stopped or bool(removed), "removed": removed}
     _emit(payload, as_json=args.json, text=f"lab stopped; removed {len(removed)} host(s)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -45,11 +46,18 @@ def running_pid(settings: LabSettings) -> int | None:
         pid = int(pid_file(settings).read_text().strip())
     except (FileNotFoundError, ValueError):
         return None
+    return pid if _alive(pid) else None
+
+
+def _alive(pid: int) -> bool:
+    """True for a live process; an exited child of this process is reaped, not counted."""
+    with contextlib.suppress(ChildProcessError):  # not our child: its parent reaps it
+        os.waitpid(pid, os.WNOHANG)
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return None
-    return pid
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
 def up(settings: LabSettings) -> bool:
@@ -64,8 +72,15 @@ def up(settings: LabSettings) -> bool:
     log = log_file(settings)
     with log.open("ab") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "chainops.lab.serve", "--host", settings.host,
-             "--port", str(settings.port)],
+            [
+                sys.executable,
+                "-m",
+                "chainops.lab.serve",
+                "--host",
+                settings.host,
+                "--port",
+                str(settings.port),
+            ],
             stdout=out,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,

@@ -57,32 +57,50 @@ def groups_of(backend: Any) -> dict[str, PlacementGroup]:
 def _error(code: str, message: str) -> Exception:
     from moto.ec2.exceptions import EC2ClientError
 
-    return EC2ClientError(code, message)
+    error: Exception = EC2ClientError(code, message)
+    return error
 
 
 def _new_group_id() -> str:
     return "pg-" + "".join(random.choices(string.hexdigits.lower()[:16], k=17))  # noqa: S311
 
 
-def create(backend: Any, *, name: str, strategy: str, partition_count: int | None,
-           spread_level: str | None, tags: dict[str, str]) -> PlacementGroup:
+@dataclass(frozen=True)
+class GroupRequest:
+    """The parameters of CreatePlacementGroup."""
+
+    name: str
+    strategy: str
+    partition_count: int | None = None
+    spread_level: str | None = None
+
+
+def create(backend: Any, request: GroupRequest, tags: dict[str, str]) -> PlacementGroup:
+    """Validate a request as EC2 does and store the new group."""
+    name, strategy = request.name, request.strategy
+    partition_count, spread_level = request.partition_count, request.spread_level
     groups = groups_of(backend)
     if not name:
         raise _error("MissingParameter", "The request must contain the parameter groupName")
     if strategy not in STRATEGIES:
-        raise _error("InvalidParameterValue",
-                     f"Value ({strategy}) for parameter strategy is invalid.")
+        raise _error(
+            "InvalidParameterValue", f"Value ({strategy}) for parameter strategy is invalid."
+        )
     if name in groups:
-        raise _error("InvalidPlacementGroup.Duplicate",
-                     f"The Placement Group '{name}' already exists.")
+        raise _error(
+            "InvalidPlacementGroup.Duplicate", f"The Placement Group '{name}' already exists."
+        )
     if partition_count is not None and (
         strategy != "partition" or not 1 <= partition_count <= MAX_PARTITIONS
     ):
-        raise _error("InvalidParameterValue",
-                     f"PartitionCount must be 1-{MAX_PARTITIONS} with the partition strategy.")
+        raise _error(
+            "InvalidParameterValue",
+            f"PartitionCount must be 1-{MAX_PARTITIONS} with the partition strategy.",
+        )
     if spread_level is not None and (strategy != "spread" or spread_level not in SPREAD_LEVELS):
-        raise _error("InvalidParameterValue",
-                     "SpreadLevel must be host or rack with the spread strategy.")
+        raise _error(
+            "InvalidParameterValue", "SpreadLevel must be host or rack with the spread strategy."
+        )
     if strategy == "partition" and partition_count is None:
         partition_count = 2
     if strategy == "spread" and spread_level is None:
@@ -94,8 +112,7 @@ def create(backend: Any, *, name: str, strategy: str, partition_count: int | Non
         strategy=strategy,
         partition_count=partition_count,
         spread_level=spread_level,
-        group_arn=f"arn:aws:ec2:{backend.region_name}:{backend.account_id}"
-        f":placement-group/{name}",
+        group_arn=f"arn:aws:ec2:{backend.region_name}:{backend.account_id}:placement-group/{name}",
     )
     groups[name] = group
     if tags:
@@ -107,22 +124,26 @@ def find(backend: Any, *, name: str | None = None, group_id: str | None = None) 
     for group in groups_of(backend).values():
         if (name and group.group_name == name) or (group_id and group.group_id == group_id):
             return group
-    raise _error("InvalidPlacementGroup.Unknown",
-                 f"The Placement Group '{name or group_id}' is unknown.")
+    raise _error(
+        "InvalidPlacementGroup.Unknown", f"The Placement Group '{name or group_id}' is unknown."
+    )
 
 
 def delete(backend: Any, name: str) -> None:
     group = find(backend, name=name)
     live = [i for i in group.instance_ids if _instance_is_live(backend, i)]
     if live:
-        raise _error("InvalidPlacementGroup.InUse",
-                     f"The placement group '{name}' is in use and may not be deleted.")
+        raise _error(
+            "InvalidPlacementGroup.InUse",
+            f"The placement group '{name}' is in use and may not be deleted.",
+        )
     del groups_of(backend)[name]
     backend.tags.pop(group.group_id, None)
 
 
-def describe(backend: Any, *, names: list[str], ids: list[str],
-             filters: dict[str, list[str]]) -> list[dict[str, Any]]:
+def describe(
+    backend: Any, *, names: list[str], ids: list[str], filters: dict[str, list[str]]
+) -> list[dict[str, Any]]:
     selected = [find(backend, name=n) for n in names] + [find(backend, group_id=i) for i in ids]
     if not names and not ids:
         selected = list(groups_of(backend).values())
@@ -162,7 +183,7 @@ def _matches(group: PlacementGroup, tags: dict[str, str], filters: dict[str, lis
 def _instance_is_live(backend: Any, instance_id: str) -> bool:
     try:
         instance = backend.get_instance(instance_id)
-    except Exception:  # noqa: BLE001 - moto raises its own not-found error types
+    except Exception:
         return False
     return bool(instance.state != "terminated")
 
@@ -194,16 +215,16 @@ def _create_placement_group(self: Any) -> Any:
 
     self.error_on_dryrun()
     partition_count = self._get_param("PartitionCount")
-    group = create(
-        self.ec2_backend,
+    request = GroupRequest(
         name=self._get_param("GroupName", ""),
         strategy=self._get_param("Strategy", ""),
         partition_count=int(partition_count) if partition_count else None,
         spread_level=self._get_param("SpreadLevel"),
-        tags=self._parse_tag_specification().get("placement-group", {}),
     )
-    tags = dict(self.ec2_backend.tags.get(group.group_id, {}))
-    return ActionResult({"PlacementGroup": group.describe(tags)})
+    tags = self._parse_tag_specification().get("placement-group", {})
+    group = create(self.ec2_backend, request, tags)
+    stored = dict(self.ec2_backend.tags.get(group.group_id, {}))
+    return ActionResult({"PlacementGroup": group.describe(stored)})
 
 
 def _describe_placement_groups(self: Any) -> Any:
@@ -235,8 +256,11 @@ def _wrap_run_instances_response(original: Any) -> Any:
         result = original(self)
         reservation = result.result
         template = self._get_param("LaunchTemplate", {})
-        assign(self.ec2_backend, reservation.instances,
-               name or _template_group_name(self.ec2_backend, template))
+        assign(
+            self.ec2_backend,
+            reservation.instances,
+            name or _template_group_name(self.ec2_backend, template),
+        )
         return result
 
     return run_instances
@@ -244,8 +268,9 @@ def _wrap_run_instances_response(original: Any) -> Any:
 
 def _wrap_asg_launch(original: Any) -> Any:
     @functools.wraps(original)
-    def replace_autoscaling_group_instances(self: Any, count_needed: int,
-                                            propagated_tags: dict[str, str]) -> None:
+    def replace_autoscaling_group_instances(
+        self: Any, count_needed: int, propagated_tags: dict[str, str]
+    ) -> None:
         before = {state.instance.id for state in self.instance_states}
         original(self, count_needed, propagated_tags)
         launched = [s.instance for s in self.instance_states if s.instance.id not in before]
