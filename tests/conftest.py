@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
@@ -29,7 +28,7 @@ def lab_settings() -> Iterator[LabSettings]:
 @pytest.fixture
 def lab(lab_settings: LabSettings) -> LabSettings:
     """The test lab, emptied before each test (moto's reset takes ~2 s, so only once)."""
-    _reset(lab_settings)
+    server.reset(lab_settings)
     return lab_settings
 
 
@@ -37,7 +36,7 @@ def lab(lab_settings: LabSettings) -> LabSettings:
 def hosts(lab: LabSettings) -> Iterator[LabSettings]:
     """The test lab for tests that materialise hosts; they are removed afterwards."""
     yield lab
-    _reset(lab)
+    server.reset(lab)
     reconciler.reconcile(lab)
 
 
@@ -54,9 +53,3 @@ def autoscaling(lab: LabSettings) -> Any:
 @pytest.fixture
 def image_id(ec2: Any) -> str:
     return str(ec2.describe_images()["Images"][0]["ImageId"])
-
-
-def _reset(settings: LabSettings) -> None:
-    request = urllib.request.Request(f"{settings.endpoint}/moto-api/reset", method="POST")
-    with urllib.request.urlopen(request, timeout=10):
-        pass

@@ -6,9 +6,10 @@ from chainops.lab.nodes import NVME_MODEL, instance_store_disks, is_managed
 
 
 def test_management_tag_decides() -> None:
-    """Present with any value but "false" means managed; absent or "false" does not."""
+    """Only the value "true" means managed; absent or any other value does not."""
     assert is_managed([{"Key": "chainops:lab-host", "Value": "true"}])
-    assert is_managed([{"Key": "chainops:lab-host", "Value": "rpc"}])
+    assert is_managed([{"Key": "chainops:lab-host", "Value": "True"}])
+    assert not is_managed([{"Key": "chainops:lab-host", "Value": "rpc"}])
     assert not is_managed([{"Key": "chainops:lab-host", "Value": "False"}])
     assert not is_managed([{"Key": "Name", "Value": "x"}])
 

@@ -38,9 +38,9 @@ class Node:
 
 
 def is_managed(tags: list[dict[str, str]]) -> bool:
-    """Managed when the management tag is present with any value but "false"."""
-    value = next((t["Value"] for t in tags if t["Key"] == MANAGEMENT_TAG), None)
-    return value is not None and value.lower() != "false"
+    """Managed when the management tag says "true" (what inventories/lab filters on too)."""
+    value = next((t["Value"] for t in tags if t["Key"] == MANAGEMENT_TAG), "")
+    return value.lower() == "true"
 
 
 def instance_store_disks(

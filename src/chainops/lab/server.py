@@ -118,6 +118,14 @@ def down(settings: LabSettings) -> bool:
     return True
 
 
+def reset(settings: LabSettings) -> None:
+    """Empty the lab AWS (every account and region), as after a fresh start."""
+    url = f"{settings.endpoint}/moto-api/reset"
+    request = urllib.request.Request(url, method="POST")  # noqa: S310 - fixed http URL
+    with urllib.request.urlopen(request, timeout=30):  # noqa: S310 - fixed http URL
+        pass
+
+
 def _port_taken(settings: LabSettings) -> bool:
     with socket.socket() as probe:
         probe.settimeout(1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-# Instances carrying this tag (any value but "false") are materialised as podman hosts.
+# Instances tagged chainops:lab-host=true are materialised as podman hosts.
 MANAGEMENT_TAG = "chainops:lab-host"
 LAB_ACCESS_KEY = "testing"
 LAB_SECRET_KEY = "testing"  # noqa: S105 - moto accepts any credentials; these are not secrets.
