@@ -17,7 +17,12 @@ T = TypeVar("T")
 
 def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("CONTAINERS_CONF", str(paths.containers_conf()))
-    args = _parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["tf"]:
+        # Terraform's own flags (-chdir=DIR, -help) must reach it untouched by argparse.
+        args = argparse.Namespace(handler=_tf, tf_args=argv[1:])
+    else:
+        args = _parser().parse_args(argv)
     try:
         result: int = args.handler(args)
     except ChainopsError as exc:

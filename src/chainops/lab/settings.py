@@ -44,6 +44,7 @@ class LabSettings:
             "AWS_SECRET_ACCESS_KEY": LAB_SECRET_KEY,
             "AWS_REGION": self.regions[0],
             "AWS_DEFAULT_REGION": self.regions[0],
-            # An API moto lacks answers 500; retrying it for minutes hides the gap.
+            # An API moto lacks answers 500; retrying it for minutes hides the gap. SDKs read
+            # this; the Terraform provider ignores it and needs max_retries in its block.
             "AWS_MAX_ATTEMPTS": "2",
         }

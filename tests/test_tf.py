@@ -1,0 +1,212 @@
+"""`chainops tf`: the generated CLI config and real Terraform installing from the local mirror."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from chainops import paths, tf
+from chainops.errors import LabError
+from chainops.lab.settings import LabSettings
+
+CHAINOPS = paths.REPO_ROOT / ".venv" / "bin" / "chainops"
+AWS = "registry.terraform.io/hashicorp/aws"
+AWS_VERSION = "5.100.0"
+# Nothing listens on the discard port: any registry request through this proxy fails at once.
+DEAD_PROXY = "http://127.0.0.1:9"
+
+VERSIONS_TF = f"""\
+terraform {{
+  required_providers {{
+    aws = {{
+      source  = "hashicorp/aws"
+      version = "{AWS_VERSION}"
+    }}
+  }}
+}}
+"""
+
+
+@pytest.fixture(autouse=True)
+def isolated_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Each test writes its CLI config and plugin cache into its own CHAINOPS_CACHE."""
+    cache = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("CHAINOPS_CACHE", str(cache))
+    monkeypatch.delenv("CHAINOPS_TF_BINARY", raising=False)
+    monkeypatch.delenv("CI", raising=False)
+    return cache
+
+
+def _fake_mirror(root: Path, *providers: str) -> Path:
+    """A filesystem mirror in unpacked registry layout holding empty provider packages."""
+    for address in providers:
+        (root / address / "1.0.0" / "linux_amd64").mkdir(parents=True)
+    return root
+
+
+def _chainops_tf(
+    *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(CHAINOPS), "tf", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def _mirror_with_aws() -> Path | None:
+    for mirror in tf.find_provider_mirrors():
+        if (mirror / AWS / AWS_VERSION).is_dir():
+            return mirror
+    return None
+
+
+def test_render_without_mirrors_installs_direct(tmp_path: Path) -> None:
+    """No mirror: Terraform's default installation (the registry) and the plugin cache."""
+    config = tf.render_cli_config([], tmp_path / "plugin-cache")
+    assert f'plugin_cache_dir = "{tmp_path}/plugin-cache"' in config
+    assert "  direct {}" in config
+    assert "filesystem_mirror" not in config
+    assert "exclude" not in config
+
+
+def test_render_with_mirrors_includes_exactly_their_providers(tmp_path: Path) -> None:
+    """Each mirror serves exactly its providers; those and only those are excluded from direct."""
+    first = _fake_mirror(tmp_path / "one", "registry.terraform.io/hashicorp/aws")
+    second = _fake_mirror(
+        tmp_path / "two",
+        "registry.terraform.io/hashicorp/aws",  # already served by the first mirror
+        "registry.terraform.io/hashicorp/random",
+    )
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    config = tf.render_cli_config([first, second, empty], tmp_path / "cache")
+
+    assert config.count("filesystem_mirror {") == 2
+    assert f'path    = "{first}"\n    include = ["registry.terraform.io/hashicorp/aws"]' in config
+    assert (
+        f'path    = "{second}"\n    include = ["registry.terraform.io/hashicorp/random"]' in config
+    )
+    assert str(empty) not in config
+    both = '"registry.terraform.io/hashicorp/aws", "registry.terraform.io/hashicorp/random"'
+    assert f"direct {{\n    exclude = [{both}]\n  }}" in config
+
+
+def test_rendered_config_is_accepted_by_terraform(tmp_path: Path) -> None:
+    """The rendered HCL parses: Terraform reports no problem with the CLI configuration."""
+    mirror = _fake_mirror(tmp_path / 'mirror "dir" ä', "registry.terraform.io/hashicorp/aws")
+    cache = tmp_path / "plugin cache"
+    cache.mkdir()
+    rc = tmp_path / "terraformrc"
+    rc.write_text(tf.render_cli_config([mirror], cache), encoding="utf-8")
+    env = {**os.environ, "TF_CLI_CONFIG_FILE": str(rc)}
+    result = subprocess.run(
+        [tf.binary(), "version"], env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert "problems with the CLI configuration" not in result.stderr, result.stderr
+
+
+def test_dollar_in_a_path_is_refused(tmp_path: Path) -> None:
+    """Terraform would expand `$x` in a CLI config path, so such a path is an error."""
+    mirror = _fake_mirror(tmp_path / "mirror$HOME", "registry.terraform.io/hashicorp/aws")
+    with pytest.raises(LabError, match="containing '\\$'"):
+        tf.render_cli_config([mirror], tmp_path / "cache")
+
+
+def test_find_provider_mirrors_honours_the_variable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """$CHAINOPS_TF_PROVIDER_MIRROR dirs come first; missing or empty ones are skipped."""
+    mirror = _fake_mirror(tmp_path / "mirror", "example.com/acme/thing")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    monkeypatch.setenv(
+        "CHAINOPS_TF_PROVIDER_MIRROR",
+        os.pathsep.join([str(tmp_path / "missing"), str(empty), str(mirror)]),
+    )
+    found = tf.find_provider_mirrors()
+    assert found[0] == mirror
+    assert empty not in found
+    assert tmp_path / "missing" not in found
+
+
+def test_write_cli_config_rewrites_only_on_change(isolated_cache: Path) -> None:
+    """The config lands in the cache with its plugin cache, and is not rewritten when unchanged."""
+    path = tf.write_cli_config()
+    assert path == isolated_cache / "terraform" / "terraformrc"
+    assert (isolated_cache / "terraform" / "plugin-cache").is_dir()
+    os.utime(path, ns=(1_000_000_000, 1_000_000_000))
+    assert tf.write_cli_config() == path
+    assert path.stat().st_mtime_ns == 1_000_000_000
+    path.write_text("stale\n", encoding="utf-8")
+    tf.write_cli_config()
+    assert path.read_text(encoding="utf-8").startswith("# Generated by chainops")
+
+
+def test_terraform_env_points_at_config_and_lab(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The environment carries the generated CLI config, the lab's AWS and, on CI, automation."""
+    monkeypatch.setenv("CI", "true")
+    settings = LabSettings(port=4599, regions=("eu-west-1",))
+    env = tf.terraform_env(settings)
+    assert Path(env["TF_CLI_CONFIG_FILE"]) == tf.write_cli_config()
+    assert env["TF_IN_AUTOMATION"] == "1"
+    assert env["AWS_ENDPOINT_URL"] == "http://127.0.0.1:4599"
+    assert env["AWS_REGION"] == "eu-west-1"
+    assert env["PATH"] == os.environ["PATH"]
+    assert tf.terraform_env(None).get("AWS_ENDPOINT_URL") == os.environ.get("AWS_ENDPOINT_URL")
+
+
+def test_missing_binary_is_a_one_line_error(tmp_path: Path) -> None:
+    """A missing Terraform CLI is reported in one line by `chainops tf`, exit code 1."""
+    env = {**os.environ, "CHAINOPS_TF_BINARY": str(tmp_path / "no-terraform")}
+    result = _chainops_tf("version", cwd=tmp_path, env=env)
+    assert result.returncode == 1
+    assert result.stderr.startswith("chainops: Terraform CLI"), result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_exit_code_and_chdir_pass_through(tmp_path: Path) -> None:
+    """Terraform's exit code is returned and its own -chdir flag reaches it."""
+    ok = _chainops_tf(f"-chdir={tmp_path}", "version", cwd=paths.REPO_ROOT)
+    assert ok.returncode == 0, ok.stderr
+    assert ok.stdout.startswith(("Terraform v", "OpenTofu v"))
+    failed = _chainops_tf(f"-chdir={tmp_path / 'missing'}", "version", cwd=paths.REPO_ROOT)
+    assert failed.returncode == 1
+
+
+def test_init_and_schema_offline_from_the_mirror(tmp_path: Path) -> None:
+    """`chainops tf init` installs hashicorp/aws 5.100.0 (from the mirror, with the registry
+    made unreachable, where a mirror holds it; from the registry on a connected machine
+    without one), and `providers schema -json` then lists aws_placement_group."""
+    if shutil.which(tf.binary()) is None:
+        pytest.fail(f"{tf.binary()} is not installed")
+    (tmp_path / "versions.tf").write_text(VERSIONS_TF, encoding="utf-8")
+    env = dict(os.environ)
+    if _mirror_with_aws() is not None:
+        env |= {"HTTPS_PROXY": DEAD_PROXY, "HTTP_PROXY": DEAD_PROXY, "NO_PROXY": ""}
+
+    init = _chainops_tf("init", "-input=false", "-no-color", cwd=tmp_path, env=env)
+    assert init.returncode == 0, init.stdout + init.stderr
+    assert f"Installed hashicorp/aws v{AWS_VERSION}" in init.stdout
+    lock = (tmp_path / ".terraform.lock.hcl").read_text(encoding="utf-8")
+    assert f'provider "{AWS}"' in lock
+    assert f'version     = "{AWS_VERSION}"' in lock
+
+    schema = _chainops_tf("providers", "schema", "-json", cwd=tmp_path, env=env)
+    assert schema.returncode == 0, schema.stderr
+    provider = json.loads(schema.stdout)["provider_schemas"][AWS]
+    assert "aws_placement_group" in provider["resource_schemas"]
+    placement_group = provider["resource_schemas"]["aws_placement_group"]["block"]["attributes"]
+    assert {"name", "strategy", "partition_count", "spread_level", "arn"} <= set(placement_group)
