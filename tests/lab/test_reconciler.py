@@ -129,7 +129,7 @@ def test_status_lists_nodes_with_group_and_container(
     )
     status = json.loads(done.stdout)
     assert status["endpoint"] == hosts.endpoint
-    assert status["extensions"] == ["placement_groups"]
+    assert "placement_groups" in status["extensions"]
     assert sorted(n["instance_id"] for n in status["nodes"]) == sorted(launched)
     for node in status["nodes"]:
         assert node["placement_group"] == "rpc-a"

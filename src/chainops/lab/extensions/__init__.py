@@ -44,6 +44,32 @@ GAPS: tuple[Gap, ...] = (
         moto="stored on create, ignored on update, not passed to the instances launched",
         lab="validated, updatable, and set on every instance the group launches",
     ),
+    Gap(
+        service="application-autoscaling",
+        api="TagResource, UntagResource, ListTagsForResource; RegisterScalableTarget Tags",
+        moto="not implemented (answers 500), so aws_appautoscaling_target fails on read",
+        lab="implemented for scalable targets, by ARN; unknown ARNs answer "
+        "ResourceNotFoundException",
+    ),
+    Gap(
+        service="rds",
+        api="DBInstance DbiResourceId",
+        moto="the same id for every instance, so a read replica breaks reads of its primary",
+        lab="a unique base32 id per instance",
+    ),
+    Gap(
+        service="rds",
+        api="DescribeDBEngineVersions",
+        moto="not implemented (answers 500)",
+        lab="a catalogue of current postgres, mysql, mariadb and aurora versions with their "
+        "parameter group families; Engine, EngineVersion, family and DefaultOnly filters",
+    ),
+    Gap(
+        service="sqs",
+        api="GetQueueAttributes RedrivePolicy",
+        moto='re-serialised with spaces (", ", ": "), a perpetual diff against jsonencode',
+        lab="returned in the compact form AWS uses",
+    ),
 )
 
 _installed: list[str] = []
@@ -53,10 +79,11 @@ def install() -> None:
     """Patch moto in this process; idempotent."""
     if _installed:
         return
-    from chainops.lab.extensions import placement_groups
+    from chainops.lab.extensions import application_autoscaling, placement_groups, rds, sqs
 
-    placement_groups.install()
-    _installed.append("placement_groups")
+    for extension in (placement_groups, application_autoscaling, rds, sqs):
+        extension.install()
+        _installed.append(extension.__name__.rsplit(".", 1)[1])
     _install_info_route()
 
 
