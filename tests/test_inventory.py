@@ -56,7 +56,7 @@ def lab_inventory(lab_endpoint: str, tmp_path_factory: pytest.TempPathFactory) -
     """A copy of inventories/lab whose endpoint is the module's lab AWS."""
     copy = tmp_path_factory.mktemp("inventories") / "lab"
     shutil.copytree(LAB_INVENTORY, copy)
-    for name in ("aws_ec2.yml", "group_vars/all.yml"):
+    for name in ("aws_ec2.yml", "group_vars/all/main.yml"):
         path = copy / name
         text = path.read_text()
         assert DEFAULT_ENDPOINT in text, f"{name} no longer names {DEFAULT_ENDPOINT}"
