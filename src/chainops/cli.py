@@ -53,6 +53,11 @@ def _parser() -> argparse.ArgumentParser:
     image = lab_commands.add_parser("image", help="build (or reuse) the lab hosts' base image")
     image.add_argument("--rebuild", action="store_true", help="ignore the cache")
     image.set_defaults(handler=_lab_image)
+    artifact = lab_commands.add_parser(
+        "artifact", help="build (or reuse) the lab validator's release tarball"
+    )
+    artifact.add_argument("--json", action="store_true", help="print JSON")
+    artifact.set_defaults(handler=_lab_artifact)
 
     tf = commands.add_parser(
         "tf",
@@ -61,6 +66,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     tf.add_argument("tf_args", nargs=argparse.REMAINDER)
     tf.set_defaults(handler=_tf)
+    tf_env = commands.add_parser(
+        "tf-env", help="write Terraform's CLI config; print the environment that uses it (JSON)"
+    )
+    tf_env.set_defaults(handler=_tf_env)
     return parser
 
 
@@ -117,6 +126,22 @@ def _lab_image(args: argparse.Namespace) -> int:
 
     ref = _translate(lambda: image.ensure(rebuild=args.rebuild))
     print(ref)
+    return 0
+
+
+def _lab_artifact(args: argparse.Namespace) -> int:
+    from chainops.lab import artifact
+
+    built = artifact.build()
+    _emit(built.as_dict(), as_json=args.json, text=f"{built.path}\n{built.checksum}")
+    return 0
+
+
+def _tf_env(args: argparse.Namespace) -> int:
+    from chainops import tf
+
+    # Only the CLI config: credentials and endpoints come from the inventory (any world).
+    print(json.dumps({"TF_CLI_CONFIG_FILE": str(tf.write_cli_config()), "TF_IN_AUTOMATION": "1"}))
     return 0
 
 
