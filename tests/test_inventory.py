@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -22,10 +21,9 @@ import pytest
 from chainops.lab import aws, server
 from chainops.lab.settings import LabSettings
 from chainops.paths import REPO_ROOT
+from tests.helpers import copy_lab_inventory
 
-LAB_INVENTORY = REPO_ROOT / "inventories" / "lab"
 ANSIBLE_INVENTORY = Path(sys.executable).parent / "ansible-inventory"
-DEFAULT_ENDPOINT = "http://127.0.0.1:4566"
 REGION = "us-east-1"
 MANAGED_TAG = {"Key": "chainops:lab-host", "Value": "true"}
 RPC_ROLE_TAG = {"Key": "chainops:role", "Value": "rpc"}
@@ -54,14 +52,7 @@ def lab_endpoint(lab_settings: LabSettings) -> str:
 @pytest.fixture(scope="module")
 def lab_inventory(lab_endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of inventories/lab whose endpoint is the module's lab AWS."""
-    copy = tmp_path_factory.mktemp("inventories") / "lab"
-    shutil.copytree(LAB_INVENTORY, copy)
-    for name in ("aws_ec2.yml", "group_vars/all/main.yml"):
-        path = copy / name
-        text = path.read_text()
-        assert DEFAULT_ENDPOINT in text, f"{name} no longer names {DEFAULT_ENDPOINT}"
-        path.write_text(text.replace(DEFAULT_ENDPOINT, lab_endpoint))
-    return copy
+    return copy_lab_inventory(tmp_path_factory.mktemp("inventories"), lab_endpoint)
 
 
 @pytest.fixture(scope="module")

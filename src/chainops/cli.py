@@ -6,11 +6,13 @@ import argparse
 import json
 import os
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, TypeVar
 
 from chainops import paths
-from chainops.errors import LabError
+from chainops.errors import LabError, RunError
 
 T = TypeVar("T")
 
@@ -66,10 +68,28 @@ def _parser() -> argparse.ArgumentParser:
     )
     tf.add_argument("tf_args", nargs=argparse.REMAINDER)
     tf.set_defaults(handler=_tf)
+    run = commands.add_parser(
+        "run",
+        help="run site.yml, a phase or a runbook through ansible-runner (the CI entry)",
+    )
+    run.add_argument("playbook", help="site, a phase (fleet), a runbook name or a path")
+    run.add_argument("--private-data-dir", type=Path, default=None, help="runner's data dir")
+    run.add_argument(
+        "-i", "--inventory", type=Path, default=None, help="inventory (default: ansible.cfg's)"
+    )
+    run.add_argument("-l", "--limit", default=None)
+    run.add_argument("-t", "--tags", default=None)
+    run.add_argument("-e", "--extra-vars", action="append", default=[], metavar="KEY=VALUE|@FILE")
+    run.add_argument("--check", action="store_true", help="check mode with diffs")
+    run.add_argument("--json-events", action="store_true", help="stream events as JSON lines")
+    run.set_defaults(handler=_run)
     tf_env = commands.add_parser(
         "tf-env", help="write Terraform's CLI config; print the environment that uses it (JSON)"
     )
     tf_env.set_defaults(handler=_tf_env)
+    from chainops.validator.cli import register as register_validator
+
+    register_validator(commands)
     return parser
 
 
@@ -137,6 +157,28 @@ def _lab_artifact(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run(args: argparse.Namespace) -> int:
+    from chainops import runner
+
+    def start() -> runner.RunResult:
+        data_dir = args.private_data_dir or Path(tempfile.mkdtemp(prefix="chainops-run-"))
+        request = runner.RunRequest(
+            playbook=runner.resolve_playbook(args.playbook),
+            private_data_dir=data_dir,
+            inventory=args.inventory,
+            limit=args.limit,
+            tags=args.tags,
+            check=args.check,
+            extra_vars=runner.parse_extra_vars(args.extra_vars),
+        )
+        on_event = runner.print_event(sys.stdout, as_json=args.json_events)
+        return runner.run(request, on_event=on_event)
+
+    result = _translate(start)
+    print(json.dumps(result.as_dict()), file=sys.stderr)
+    return 0 if result.status == "successful" and result.rc == 0 else max(result.rc, 1)
+
+
 def _tf_env(args: argparse.Namespace) -> int:
     from chainops import tf
 
@@ -155,5 +197,5 @@ def _translate(action: Callable[[], T]) -> T:
     """Run an action, turning the project's expected failures into ChainopsError."""
     try:
         return action()
-    except LabError as exc:
+    except (LabError, RunError) as exc:
         raise ChainopsError(str(exc)) from exc

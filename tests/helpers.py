@@ -1,0 +1,80 @@
+"""Helpers shared by tests that run Ansible against the test lab."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from chainops.lab import aws, reconciler
+from chainops.lab.settings import LabSettings
+from chainops.paths import REPO_ROOT
+
+LAB_INVENTORY = REPO_ROOT / "inventories" / "lab"
+DEFAULT_ENDPOINT = "http://127.0.0.1:4566"
+VENV_BIN = Path(sys.executable).parent
+MANAGED_RPC_TAGS = [
+    {"Key": "chainops:lab-host", "Value": "true"},
+    {"Key": "chainops:role", "Value": "rpc"},
+]
+
+
+def copy_lab_inventory(destination: Path, endpoint: str) -> Path:
+    """inventories/lab copied to `destination`, pointed at `endpoint` instead of the user's lab."""
+    copy = destination / "lab"
+    shutil.copytree(LAB_INVENTORY, copy)
+    for name in ("aws_ec2.yml", "group_vars/all/main.yml"):
+        path = copy / name
+        text = path.read_text()
+        assert DEFAULT_ENDPOINT in text, f"{name} no longer names {DEFAULT_ENDPOINT}"
+        path.write_text(text.replace(DEFAULT_ENDPOINT, endpoint))
+    return copy
+
+
+def ansible_env(**extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PATH"] = f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}"
+    env["ANSIBLE_CONFIG"] = str(REPO_ROOT / "ansible.cfg")
+    env["ANSIBLE_NOCOLOR"] = "1"
+    env.update(extra)
+    return env
+
+
+def run_playbook(
+    playbook: str, inventory: Path, *args: str, timeout: int = 900
+) -> subprocess.CompletedProcess[str]:
+    """ansible-playbook from the repo root, as a user would run it; never raises on failure."""
+    return subprocess.run(
+        [str(VENV_BIN / "ansible-playbook"), "-i", str(inventory), playbook, *args],
+        capture_output=True,
+        text=True,
+        env=ansible_env(),
+        cwd=REPO_ROOT,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def launch_rpc_nodes(
+    settings: LabSettings, *, count: int, instance_type: str = "i4i.8xlarge", group: str = "rpc-a"
+) -> list[str]:
+    """`count` managed RPC instances in cluster placement group `group`, materialised as hosts."""
+    ec2: Any = aws.client(settings, "ec2")
+    if not ec2.describe_placement_groups(Filters=[{"Name": "group-name", "Values": [group]}])[
+        "PlacementGroups"
+    ]:
+        ec2.create_placement_group(GroupName=group, Strategy="cluster")
+    image_id = ec2.describe_images()["Images"][0]["ImageId"]
+    reservation = ec2.run_instances(
+        ImageId=image_id,
+        InstanceType=instance_type,
+        MinCount=count,
+        MaxCount=count,
+        Placement={"GroupName": group},
+        TagSpecifications=[{"ResourceType": "instance", "Tags": MANAGED_RPC_TAGS}],
+    )
+    reconciler.reconcile(settings)
+    return sorted(str(i["InstanceId"]) for i in reservation["Instances"])

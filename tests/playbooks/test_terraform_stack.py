@@ -1,0 +1,141 @@
+"""terraform_stack against the test lab: apply, re-plan empty, outputs as facts, and a plan
+that would delete a protected resource refused before anything is applied."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from chainops.lab import aws
+from chainops.lab.settings import LabSettings
+from tests.helpers import run_playbook
+
+STACK = """
+terraform {
+  required_version = ">= 1.6"
+  required_providers {
+    aws = { source = "hashicorp/aws", version = ">= 5.0" }
+  }
+}
+
+provider "aws" {
+  region                      = "us-east-1"
+  max_retries                 = 1
+  s3_use_path_style           = true
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+}
+
+variable "bucket" {
+  description = "Name of the bucket."
+  type        = string
+}
+
+resource "aws_s3_bucket" "this" {
+  bucket = var.bucket
+}
+
+output "bucket" {
+  description = "Name of the bucket."
+  value       = aws_s3_bucket.this.id
+}
+"""
+
+PLAY = """
+- name: One stack
+  hosts: localhost
+  connection: local
+  gather_facts: false
+  vars:
+    ansible_python_interpreter: "{{ ansible_playbook_python }}"
+  tasks:
+    - name: Terraform's CLI config
+      ansible.builtin.command:
+        argv: ["{{ ansible_playbook_python | dirname }}/chainops", tf-env]
+      register: tf_env
+      changed_when: false
+      check_mode: false
+    - name: Apply the stack
+      ansible.builtin.include_role:
+        name: terraform_stack
+      vars:
+        terraform_stack_name: buckets
+        terraform_stack_stacks_dir: "{{ stacks_dir }}"
+        terraform_stack_workspace: lab
+        terraform_stack_variables: {bucket: "{{ bucket }}"}
+        terraform_stack_environment: "{{ tf_env.stdout | from_json | combine(lab_env) }}"
+        terraform_stack_backend_config:
+          path: "{{ stacks_dir }}/state/terraform.tfstate"
+          workspace_dir: "{{ stacks_dir }}/state/workspaces"
+    - name: Keep the result for the test
+      ansible.builtin.copy:
+        content: >-
+          {{ {'outputs': terraform_stack_outputs,
+              'changes': terraform_stack_planned_changes} | to_json }}
+        dest: "{{ stacks_dir }}/result.json"
+        mode: "0644"
+      check_mode: false
+"""
+
+
+@pytest.fixture
+def stack(tmp_path: Path) -> Path:
+    (tmp_path / "buckets").mkdir()
+    (tmp_path / "buckets" / "versions.tf").write_text(STACK)
+    (tmp_path / "play.yml").write_text(PLAY)
+    return tmp_path
+
+
+def _apply(stack: Path, lab: LabSettings, bucket: str, *args: str) -> Any:
+    extra = {
+        "stacks_dir": str(stack),
+        "bucket": bucket,
+        "lab_env": {**lab.aws_env(), "TF_INPUT": "0"},
+    }
+    result = run_playbook(
+        str(stack / "play.yml"), Path("localhost,"), "-e", json.dumps(extra), *args
+    )
+    return result
+
+
+def _result(stack: Path) -> dict[str, Any]:
+    result: dict[str, Any] = json.loads((stack / "result.json").read_text())
+    return result
+
+
+def test_apply_then_replan_empty_with_outputs(lab: LabSettings, stack: Path) -> None:
+    """The first run creates the bucket; the second plans nothing; outputs are facts."""
+    first = _apply(stack, lab, "chainops-tf-role")
+    assert first.returncode == 0, first.stdout[-3000:]
+    assert _result(stack)["changes"] == {"buckets": ["aws_s3_bucket.this"]}
+    s3 = aws.client(lab, "s3")
+    assert "chainops-tf-role" in [b["Name"] for b in s3.list_buckets()["Buckets"]]
+    second = _apply(stack, lab, "chainops-tf-role")
+    assert second.returncode == 0, second.stdout[-3000:]
+    assert _result(stack) == {
+        "outputs": {"buckets": {"bucket": "chainops-tf-role"}},
+        "changes": {"buckets": []},
+    }
+
+
+def test_plan_deleting_a_protected_resource_is_refused(lab: LabSettings, stack: Path) -> None:
+    """Renaming the bucket means replacing it: the role stops, and the bucket is still there."""
+    assert _apply(stack, lab, "chainops-ledger-archive").returncode == 0
+    renamed = _apply(stack, lab, "chainops-renamed")
+    assert renamed.returncode != 0
+    assert "deletes or replaces protected resources: aws_s3_bucket.this" in renamed.stdout
+    names = [b["Name"] for b in aws.client(lab, "s3").list_buckets()["Buckets"]]
+    assert "chainops-ledger-archive" in names
+    assert "chainops-renamed" not in names
+
+
+def test_check_mode_plans_and_changes_nothing(lab: LabSettings, stack: Path) -> None:
+    """--check reports the plan and creates nothing."""
+    result = _apply(stack, lab, "chainops-check-only", "--check")
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert _result(stack)["changes"] == {"buckets": ["aws_s3_bucket.this"]}
+    names = [b["Name"] for b in aws.client(lab, "s3").list_buckets()["Buckets"]]
+    assert "chainops-check-only" not in names
