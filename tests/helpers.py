@@ -7,19 +7,12 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
-from chainops.lab import aws, reconciler
-from chainops.lab.settings import LabSettings
 from chainops.paths import REPO_ROOT
 
 LAB_INVENTORY = REPO_ROOT / "inventories" / "lab"
 DEFAULT_ENDPOINT = "http://127.0.0.1:4566"
 VENV_BIN = Path(sys.executable).parent
-MANAGED_RPC_TAGS = [
-    {"Key": "chainops:lab-host", "Value": "true"},
-    {"Key": "chainops:role", "Value": "rpc"},
-]
 
 
 def copy_lab_inventory(destination: Path, endpoint: str) -> Path:
@@ -56,25 +49,3 @@ def run_playbook(
         timeout=timeout,
         check=False,
     )
-
-
-def launch_rpc_nodes(
-    settings: LabSettings, *, count: int, instance_type: str = "i4i.8xlarge", group: str = "rpc-a"
-) -> list[str]:
-    """`count` managed RPC instances in cluster placement group `group`, materialised as hosts."""
-    ec2: Any = aws.client(settings, "ec2")
-    if not ec2.describe_placement_groups(Filters=[{"Name": "group-name", "Values": [group]}])[
-        "PlacementGroups"
-    ]:
-        ec2.create_placement_group(GroupName=group, Strategy="cluster")
-    image_id = ec2.describe_images()["Images"][0]["ImageId"]
-    reservation = ec2.run_instances(
-        ImageId=image_id,
-        InstanceType=instance_type,
-        MinCount=count,
-        MaxCount=count,
-        Placement={"GroupName": group},
-        TagSpecifications=[{"ResourceType": "instance", "Tags": MANAGED_RPC_TAGS}],
-    )
-    reconciler.reconcile(settings)
-    return sorted(str(i["InstanceId"]) for i in reservation["Instances"])

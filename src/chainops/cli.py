@@ -55,6 +55,15 @@ def _parser() -> argparse.ArgumentParser:
     image = lab_commands.add_parser("image", help="build (or reuse) the lab hosts' base image")
     image.add_argument("--rebuild", action="store_true", help="ignore the cache")
     image.set_defaults(handler=_lab_image)
+    launch = lab_commands.add_parser(
+        "launch", help="launch managed RPC instances (as the blockchain stack's ASG would)"
+    )
+    launch.add_argument("--count", type=_positive, default=3)
+    launch.add_argument("--role", default="rpc")
+    launch.add_argument("--instance-type", default="i4i.8xlarge")
+    launch.add_argument("--placement-group", default="rpc-a")
+    launch.add_argument("--json", action="store_true", help="print JSON")
+    launch.set_defaults(handler=_lab_launch)
     artifact = lab_commands.add_parser(
         "artifact", help="build (or reuse) the lab validator's release tarball"
     )
@@ -146,6 +155,29 @@ def _lab_image(args: argparse.Namespace) -> int:
 
     ref = _translate(lambda: image.ensure(rebuild=args.rebuild))
     print(ref)
+    return 0
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def _lab_launch(args: argparse.Namespace) -> int:
+    from chainops.lab import fleet
+
+    launched = _translate(
+        lambda: fleet.launch(
+            _settings(),
+            count=args.count,
+            role=args.role,
+            instance_type=args.instance_type,
+            placement_group=args.placement_group,
+        )
+    )
+    _emit({"launched": launched}, as_json=args.json, text="\n".join(launched))
     return 0
 
 

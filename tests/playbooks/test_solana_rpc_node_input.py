@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from chainops.lab import reconciler, server
+from chainops.lab import fleet, reconciler, server
 from chainops.lab.settings import LabSettings
-from tests.helpers import copy_lab_inventory, launch_rpc_nodes, run_playbook
+from tests.helpers import copy_lab_inventory, run_playbook
 
 SYSCTL_DROP_IN = "/etc/sysctl.d/90-solana_rpc_node.conf"
 
@@ -20,7 +20,7 @@ SYSCTL_DROP_IN = "/etc/sysctl.d/90-solana_rpc_node.conf"
 def node(lab_settings: LabSettings) -> Iterator[str]:
     """One lab RPC node (two instance-store disks), removed with the module."""
     server.reset(lab_settings)
-    (instance_id,) = launch_rpc_nodes(lab_settings, count=1)
+    (instance_id,) = fleet.launch(lab_settings, count=1)
     yield instance_id
     server.reset(lab_settings)
     reconciler.reconcile(lab_settings)
