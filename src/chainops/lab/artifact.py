@@ -28,6 +28,18 @@ from chainops import paths
 RUNTIME_DISTRIBUTIONS = ("solders", "aiohttp", "orjson", "pydantic")
 NAME = "chainops-lab-validator"
 PACKAGE_DIR = Path(chainops.__file__).parent
+# The part of chainops a lab node runs: the validator, the agave-flag and keygen front doors
+# and the CLI they go through (which imports nothing else at module level).
+PACKAGE_FILES = (
+    "__init__.py",
+    "cli.py",
+    "errors.py",
+    "paths.py",
+    "lab/__init__.py",
+    "lab/agave.py",
+    "lab/keygen.py",
+    "validator/*.py",
+)
 
 LAUNCHER = """#!/bin/sh
 # {what}, from this release's own lib/ and Debian's python3.
@@ -75,8 +87,8 @@ def distributions(roots: tuple[str, ...] = RUNTIME_DISTRIBUTIONS) -> list[metada
 
 def _files() -> Iterator[tuple[str, Path]]:
     """(name in lib/, source path) for chainops and every runtime distribution."""
-    for source in sorted(PACKAGE_DIR.rglob("*")):
-        if source.is_file() and "__pycache__" not in source.parts:
+    for pattern in PACKAGE_FILES:
+        for source in sorted(PACKAGE_DIR.glob(pattern)):
             yield f"chainops/{source.relative_to(PACKAGE_DIR)}", source
     for dist in distributions():
         for file in dist.files or []:
