@@ -42,6 +42,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     add("--ledger-dir", type=Path, default=None, help="record into DIR/blocks.jsonl")
     add("--replay", type=Path, default=None, help="replay recorded blocks instead of generating")
     add("--replay-rate", type=float, default=None, help="replayed blocks per second")
+    add(
+        "--genesis-time",
+        type=float,
+        default=None,
+        help="unix time of slot 0: nodes started with the same value agree on the slot",
+    )
     parser.set_defaults(handler=_run)
 
 
@@ -75,6 +81,7 @@ def build_config(args: argparse.Namespace) -> ValidatorConfig:
         "record": record,
         "replay": args.replay,
         "replay_rate": args.replay_rate,
+        "genesis_time": args.genesis_time,
     }
     if args.mix is not None:
         values["mix"] = args.mix

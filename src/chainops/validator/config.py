@@ -56,6 +56,8 @@ class ValidatorConfig(BaseModel):
     record: Path | None = None
     replay: Path | None = None
     replay_rate: float | None = Field(None, gt=0.0)
+    # Unix time of slot 0: nodes sharing it agree on the current slot, as a cluster's do.
+    genesis_time: float | None = Field(None, ge=0.0)
 
     @field_validator("mix")
     @classmethod

@@ -73,9 +73,10 @@ class Node:
         self._notified: dict[Commitment, int] = {"confirmed": 0, "finalized": 0}
         self._unstalled = asyncio.Event()
         self._unstalled.set()
+        self._first_slot = self._wall_clock_slot() or 0
         genesis = Block(
-            slot=0,
-            parent_slot=0,
+            slot=self._first_slot,
+            parent_slot=max(self._first_slot - 1, 0),
             blockhash=str(self.bank.genesis_hash),
             previous_blockhash=str(self.bank.genesis_hash),
             block_time=int(time.time()),
@@ -101,13 +102,25 @@ class Node:
     def interval_s(self) -> float:
         return self.config.replay_interval_s if self.config.replay else self.config.slot_ms / 1000
 
+    def _wall_clock_slot(self) -> int | None:
+        """The cluster's current slot by the shared genesis time (None without one)."""
+        if self.config.genesis_time is None:
+            return None
+        return int((time.time() - self.config.genesis_time) * 1000 // self.config.slot_ms)
+
     async def run(self, stop: asyncio.Event) -> None:
         await self.generator.warm_up()
         loop = asyncio.get_running_loop()
         interval = self.interval_s
         start = loop.time()
+        slot = self._first_slot
+        clock_slot = self._wall_clock_slot()
+        if clock_slot is not None:
+            # Slot boundaries on the shared clock; a node that fell behind (warm-up, a stall)
+            # produces its missed slots back to back until it has caught up, as a real one does.
+            assert self.config.genesis_time is not None  # noqa: S101 - implied by clock_slot
+            start = loop.time() - (time.time() - self.config.genesis_time - slot * interval)
         last = start
-        slot = 0
         tick = 0
         while not stop.is_set():
             tick += 1
@@ -125,7 +138,10 @@ class Node:
                 stalled_at = loop.time()
                 while self.faults.stall_slots and not stop.is_set():
                     await asyncio.sleep(0.01)
-                start += loop.time() - stalled_at
+                if clock_slot is None:
+                    start += loop.time() - stalled_at
+                else:
+                    tick -= 1  # this slot is still owed on the shared clock
                 continue
             now = loop.time()
             self.stats.intervals_ms.append((now - last) * 1000)
