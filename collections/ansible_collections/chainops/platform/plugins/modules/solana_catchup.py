@@ -40,6 +40,13 @@ options:
     description: Seconds between polls.
     type: float
     default: 1.0
+  require_reference:
+    description:
+      - Fail when no reference answers. When false, a node with no answering reference (the
+        first node of a fleet whose peers are its references) must answer getHealth ok and
+        advance its slot over the window instead.
+    type: bool
+    default: true
   commitment:
     description: The commitment of the slots compared.
     type: str
@@ -102,7 +109,9 @@ def rpc(url: str, method: str, params: list[Any], timeout: float = 5.0) -> Any:
     return answer["result"]
 
 
-def poll(url: str, references: list[str], commitment: str) -> tuple[int, int | None]:
+def poll(
+    url: str, references: list[str], commitment: str, *, require_reference: bool = True
+) -> tuple[int, int | None]:
     """The node's slot and the highest reference slot (None when no reference answers)."""
     if rpc(url, "getHealth", []) != "ok":
         raise RpcUnavailable(f"{url}: getHealth is not ok")
@@ -113,7 +122,7 @@ def poll(url: str, references: list[str], commitment: str) -> tuple[int, int | N
             seen.append(int(rpc(reference, "getSlot", [{"commitment": commitment}])))
         except RpcUnavailable:
             continue
-    if references and not seen:
+    if references and not seen and require_reference:
         raise RpcUnavailable("no reference endpoint answered")
     return slot, (max(seen) if seen else None)
 
@@ -127,6 +136,7 @@ def main() -> None:
             "window": {"type": "int", "default": 10},
             "timeout": {"type": "int", "default": 600},
             "interval": {"type": "float", "default": 1.0},
+            "require_reference": {"type": "bool", "default": True},
             "commitment": {
                 "type": "str",
                 "default": "processed",
@@ -143,7 +153,12 @@ def main() -> None:
     while time.monotonic() - start < p["timeout"]:
         now = time.monotonic()
         try:
-            slot, reference = poll(p["url"], p["reference_urls"], p["commitment"])
+            slot, reference = poll(
+                p["url"],
+                p["reference_urls"],
+                p["commitment"],
+                require_reference=p["require_reference"],
+            )
         except RpcUnavailable as exc:
             within_since, first_slot, last_error = None, None, str(exc)
         else:
