@@ -13,9 +13,11 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 from chainops import paths
 from chainops.errors import LabError
+from chainops.lab import extensions
 from chainops.lab.settings import LabSettings
 
 START_TIMEOUT_S = 60.0
@@ -30,14 +32,26 @@ def log_file(settings: LabSettings) -> Path:
     return paths.state_dir() / f"lab-aws-{settings.port}.log"
 
 
-def healthy(settings: LabSettings) -> bool:
-    """True when a lab AWS with the chainops extensions answers on the endpoint."""
+def lab_info(settings: LabSettings) -> dict[str, Any] | None:
+    """What the lab AWS on the endpoint reports about itself; None when none answers."""
     url = f"{settings.endpoint}/moto-api/chainops"
     try:
         with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - fixed http URL
-            return bool(json.load(response).get("extensions"))
+            info = json.load(response)
     except (OSError, ValueError):
-        return False
+        return None
+    return info if isinstance(info, dict) and info.get("extensions") else None
+
+
+def healthy(settings: LabSettings) -> bool:
+    """True when a lab AWS with the chainops extensions answers on the endpoint."""
+    return lab_info(settings) is not None
+
+
+def current(settings: LabSettings) -> bool:
+    """True when the lab AWS on the endpoint runs this checkout's code (same fingerprint)."""
+    info = lab_info(settings)
+    return info is not None and info.get("fingerprint") == extensions.fingerprint()
 
 
 def running_pid(settings: LabSettings) -> int | None:
@@ -61,9 +75,23 @@ def _alive(pid: int) -> bool:
 
 
 def up(settings: LabSettings) -> bool:
-    """Start the lab AWS unless it already answers; True when it was started now."""
-    if healthy(settings):
-        return False
+    """Start the lab AWS unless it already answers; True when it was started now.
+
+    A lab that answers but runs other code (its fingerprint differs from this checkout's) is
+    restarted when this project started it, and refused otherwise.
+    """
+    info = lab_info(settings)
+    if info is not None:
+        if info.get("fingerprint") == extensions.fingerprint():
+            return False
+        if running_pid(settings) is None:
+            raise LabError(
+                f"a lab AWS on {settings.endpoint} runs other code (fingerprint "
+                f"{info.get('fingerprint') or 'none'}, this checkout "
+                f"{extensions.fingerprint()}) and was not started here; stop it or set "
+                "CHAINOPS_LAB_PORT"
+            )
+        down(settings)
     if _port_taken(settings):
         raise LabError(
             f"{settings.host}:{settings.port} is in use by something that is not the chainops "
