@@ -1,0 +1,230 @@
+locals {
+  stack = "blockchain"
+  name  = "${var.name_prefix}-${var.environment}"
+
+  account_id = data.aws_caller_identity.current.account_id
+  partition  = data.aws_partition.current.partition
+  region     = data.aws_region.current.name
+
+  # The foundation stack's resources are found by the tags its provider stamps on them.
+  foundation_tags = { "chainops:stack" = "foundation", "chainops:environment" = var.environment }
+
+  rpc_instance_tags = merge(
+    { "chainops:role" = "rpc" },
+    var.lab_host ? { "chainops:lab-host" = "true" } : {},
+  )
+
+  tables = {
+    checkpoints = { hash_key = "listener_id", range_key = null, ttl = null }             # last processed slot per listener
+    leases      = { hash_key = "lease_key", range_key = null, ttl = null }               # shard leases of the consumers
+    idempotency = { hash_key = "idempotency_key", range_key = null, ttl = "expires_at" } # processed-event keys, expiring
+  }
+}
+
+data "aws_caller_identity" "current" {}
+
+data "aws_partition" "current" {}
+
+data "aws_region" "current" {}
+
+data "aws_vpc" "this" {
+  tags = local.foundation_tags
+}
+
+data "aws_subnets" "rpc" {
+  filter {
+    name   = "vpc-id"
+    values = [data.aws_vpc.this.id]
+  }
+
+  filter {
+    name   = "availability-zone"
+    values = [var.rpc_availability_zone]
+  }
+
+  tags = { "chainops:tier" = var.rpc_subnet_tier }
+}
+
+data "aws_security_group" "rpc" {
+  vpc_id = data.aws_vpc.this.id
+  tags   = merge(local.foundation_tags, { "chainops:tier" = "rpc" })
+}
+
+module "kms" {
+  source = "../../modules/kms_key"
+
+  name        = "${local.name}-blockchain"
+  description = "Event pipeline of ${local.name}: stream, data lake, queues, tables, alarms"
+  # CloudWatch publishes alarms to the encrypted topic.
+  service_principals = ["cloudwatch.amazonaws.com"]
+}
+
+moved {
+  # The alarm topic was a bare resource before the sns_topic module existed.
+  from = aws_sns_topic.alarms
+  to   = module.alarm_topic.aws_sns_topic.this
+}
+
+module "alarm_topic" {
+  source = "../../modules/sns_topic"
+
+  name                = "${local.name}-alarms"
+  kms_key_arn         = module.kms.arn
+  email_subscriptions = var.alarm_emails
+}
+
+# ---------------------------------------------------------------------------------------------
+# RPC fleet
+# ---------------------------------------------------------------------------------------------
+
+module "rpc_placement_group" {
+  source = "../../modules/placement_group"
+
+  name     = "${local.name}-rpc"
+  strategy = "cluster"
+}
+
+module "rpc_role" {
+  source = "../../modules/iam_role"
+
+  name                    = "${local.name}-rpc"
+  description             = "Solana RPC nodes: Session Manager, their own metrics and parameters."
+  assume_role_policy      = data.aws_iam_policy_document.ec2_trust.json
+  inline_policies         = { node = data.aws_iam_policy_document.rpc.json }
+  managed_policy_arns     = { ssm = "arn:${local.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore" }
+  create_instance_profile = true
+}
+
+module "rpc_fleet" {
+  source = "../../modules/rpc_fleet"
+
+  name                  = "${local.name}-rpc"
+  instance_type         = var.rpc_instance_type
+  ami                   = var.rpc_ami
+  subnet_ids            = data.aws_subnets.rpc.ids
+  security_group_ids    = [data.aws_security_group.rpc.id]
+  instance_profile_name = module.rpc_role.instance_profile_name
+  placement_group_name  = module.rpc_placement_group.name
+  root_volume           = { size_gib = var.rpc_root_volume_gib }
+  capacity              = var.rpc_capacity
+  scaling               = var.rpc_scaling
+  instance_tags         = local.rpc_instance_tags
+}
+
+# ---------------------------------------------------------------------------------------------
+# Event pipeline: listeners -> Kinesis -> consumers -> data lake; failures -> retry queue -> DLQ
+# ---------------------------------------------------------------------------------------------
+
+module "events_stream" {
+  source = "../../modules/kinesis_stream"
+
+  name             = "${local.name}-events"
+  stream_mode      = var.stream_mode
+  shard_count      = var.stream_shard_count
+  retention_period = var.stream_retention_hours
+  kms_key_arn      = module.kms.arn
+}
+
+module "data_lake" {
+  source = "../../modules/s3_bucket"
+
+  name          = "${local.name}-data-lake-${local.account_id}"
+  kms_key_arn   = module.kms.arn
+  force_destroy = var.force_destroy
+
+  lifecycle_rules = {
+    raw-events-tiers = {
+      prefix = "raw/"
+      transitions = [
+        { days = var.data_lake_transitions.standard_ia_days, storage_class = "STANDARD_IA" },
+        { days = var.data_lake_transitions.glacier_ir_days, storage_class = "GLACIER_IR" },
+        { days = var.data_lake_transitions.deep_archive_days, storage_class = "DEEP_ARCHIVE" },
+      ]
+      noncurrent_expiration_days = 30
+    }
+  }
+}
+
+module "retry_queue" {
+  source = "../../modules/sqs_queue"
+
+  name          = "${local.name}-events-retry"
+  kms_key_arn   = module.kms.arn
+  alarm_actions = [module.alarm_topic.arn]
+}
+
+module "tables" {
+  source   = "../../modules/dynamodb_table"
+  for_each = local.tables
+
+  name                       = "${local.name}-${each.key}"
+  hash_key                   = each.value.hash_key
+  range_key                  = each.value.range_key
+  ttl_attribute              = each.value.ttl
+  kms_key_arn                = module.kms.arn
+  enable_deletion_protection = !var.force_destroy
+}
+
+module "alarms" {
+  source = "../../modules/metric_alarms"
+
+  name_prefix   = local.name
+  alarm_actions = [module.alarm_topic.arn]
+
+  alarms = {
+    rpc-latency-p99 = {
+      description        = "RPC p99 latency above the ${var.sla.rpc_latency_p99_ms} ms SLA."
+      namespace          = "Chainops/RPC"
+      metric_name        = "RequestLatency"
+      dimensions         = { AutoScalingGroupName = module.rpc_fleet.autoscaling_group_name }
+      extended_statistic = "p99"
+      threshold          = var.sla.rpc_latency_p99_ms
+      evaluation_periods = 5
+    }
+    block-processing-lag = {
+      description        = "Listeners more than ${var.sla.block_lag_slots} slots behind the cluster tip."
+      namespace          = "Chainops/Listener"
+      metric_name        = "SlotLag"
+      statistic          = "Maximum"
+      threshold          = var.sla.block_lag_slots
+      evaluation_periods = 3
+      treat_missing_data = "breaching" # a silent listener is a lagging listener
+    }
+    event-backlog = {
+      description        = "Oldest unread event older than ${var.sla.event_backlog_seconds} s: consumers fall behind."
+      namespace          = "AWS/Kinesis"
+      metric_name        = "GetRecords.IteratorAgeMilliseconds"
+      dimensions         = { StreamName = module.events_stream.name }
+      statistic          = "Maximum"
+      threshold          = var.sla.event_backlog_seconds * 1000
+      evaluation_periods = 3
+    }
+  }
+}
+
+# Read back after apply (top-level, not nested in the check: see the foundation stack).
+data "aws_autoscaling_group" "rpc" {
+  name = module.rpc_fleet.autoscaling_group_name
+
+  # The name is known before the group exists: wait for the fleet's changes.
+  depends_on = [module.rpc_fleet]
+}
+
+check "rpc_fleet_placement" {
+  assert {
+    condition     = data.aws_autoscaling_group.rpc.placement_group == module.rpc_placement_group.name
+    error_message = "The RPC group ${data.aws_autoscaling_group.rpc.name} is not in placement group ${module.rpc_placement_group.name}."
+  }
+
+  assert {
+    condition     = length(data.aws_subnets.rpc.ids) == 1
+    error_message = "Expected one ${var.rpc_subnet_tier} subnet in ${var.rpc_availability_zone}, found ${length(data.aws_subnets.rpc.ids)}."
+  }
+}
+
+check "workspace_matches_environment" {
+  assert {
+    condition     = terraform.workspace == var.environment
+    error_message = "Workspace ${terraform.workspace} applies environment ${var.environment}; select the workspace named like the environment."
+  }
+}

@@ -1,0 +1,133 @@
+variable "force_destroy" {
+  description = "Let destroy remove the data lake with its objects and the tables despite deletion protection (lab and throwaway environments only)."
+  type        = bool
+  default     = false
+}
+
+# --- RPC fleet -------------------------------------------------------------------------------
+
+variable "rpc_instance_type" {
+  description = "Instance type of the RPC nodes; must have NVMe instance storage (i7ie, i4i, i3en...)."
+  type        = string
+  default     = "i7ie.2xlarge"
+}
+
+variable "rpc_capacity" {
+  description = "RPC fleet size: min, max, and desired at creation."
+  type = object({
+    min     = number
+    max     = number
+    desired = number
+  })
+  default = { min = 3, max = 6, desired = 3 }
+}
+
+variable "rpc_ami" {
+  description = "RPC node image lookup: owners, name pattern, architecture (default: Debian 12 from Debian's account)."
+  type = object({
+    owners       = list(string)
+    name         = string
+    architecture = optional(string, "x86_64")
+  })
+  default = { owners = ["136693071363"], name = "debian-12-amd64-*" }
+}
+
+variable "rpc_availability_zone" {
+  description = "Zone of the cluster placement group (all RPC nodes in one zone, lowest latency between them)."
+  type        = string
+}
+
+variable "rpc_subnet_tier" {
+  description = "Subnet tier of the RPC nodes: public (they gossip with the cluster and need public IPs) or private."
+  type        = string
+  default     = "public"
+
+  validation {
+    condition     = contains(["public", "private"], var.rpc_subnet_tier)
+    error_message = "The rpc_subnet_tier must be public or private."
+  }
+}
+
+variable "rpc_root_volume_gib" {
+  description = "Root volume size of the RPC nodes, GiB (the ledger is on the instance stores)."
+  type        = number
+  default     = 100
+}
+
+variable "rpc_scaling" {
+  description = "Target tracking of the RPC fleet: CPU percent and RPC requests per second per instance."
+  type = object({
+    cpu_target_percent    = optional(number, 60)
+    requests_per_instance = optional(number, 2000)
+  })
+  default = {}
+}
+
+variable "lab_host" {
+  description = "Tag the RPC instances chainops:lab-host=true, so the lab materialises them as podman hosts (lab only)."
+  type        = bool
+  default     = false
+}
+
+# --- Event pipeline --------------------------------------------------------------------------
+
+variable "stream_mode" {
+  description = "Kinesis capacity mode: ON_DEMAND or PROVISIONED (then stream_shard_count applies)."
+  type        = string
+  default     = "ON_DEMAND"
+
+  validation {
+    condition     = contains(["ON_DEMAND", "PROVISIONED"], var.stream_mode)
+    error_message = "The stream_mode must be ON_DEMAND or PROVISIONED."
+  }
+}
+
+variable "stream_shard_count" {
+  description = "Shards of the event stream when PROVISIONED (each 1 MB/s or 1000 records/s in)."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = var.stream_shard_count >= 1 && var.stream_shard_count <= 500 && floor(var.stream_shard_count) == var.stream_shard_count
+    error_message = "The stream_shard_count must be a whole number from 1 to 500."
+  }
+}
+
+variable "stream_retention_hours" {
+  description = "Hours events stay in the stream (replay window after a consumer outage)."
+  type        = number
+  default     = 48
+}
+
+variable "data_lake_transitions" {
+  description = "Storage tiers of the data lake's raw events: days after creation for each class."
+  type = object({
+    standard_ia_days  = optional(number, 30)
+    glacier_ir_days   = optional(number, 90)
+    deep_archive_days = optional(number, 365)
+  })
+  default = {}
+}
+
+# --- Alarms ----------------------------------------------------------------------------------
+
+variable "sla" {
+  description = "SLA thresholds the alarms fire on: RPC p99 latency (ms), block processing lag (slots behind the cluster tip), event backlog (age of the oldest unread record, s)."
+  type = object({
+    rpc_latency_p99_ms    = optional(number, 250)
+    block_lag_slots       = optional(number, 150)
+    event_backlog_seconds = optional(number, 60)
+  })
+  default = {}
+
+  validation {
+    condition     = var.sla.rpc_latency_p99_ms > 0 && var.sla.block_lag_slots > 0 && var.sla.event_backlog_seconds > 0
+    error_message = "Every sla threshold must be above 0."
+  }
+}
+
+variable "alarm_emails" {
+  description = "E-mail addresses subscribed to the alarm topic."
+  type        = list(string)
+  default     = []
+}

@@ -1,0 +1,116 @@
+variable "vpc_cidr" {
+  description = "IPv4 CIDR of the VPC, /16 to /24."
+  type        = string
+
+  validation {
+    condition     = can(cidrhost(var.vpc_cidr, 0)) && tonumber(try(split("/", var.vpc_cidr)[1], 0)) >= 16 && tonumber(try(split("/", var.vpc_cidr)[1], 0)) <= 24
+    error_message = "The vpc_cidr must be an IPv4 CIDR with a prefix from /16 to /24 (e.g. 10.40.0.0/16): smaller VPCs cannot hold three tiers of subnets."
+  }
+}
+
+variable "availability_zones" {
+  description = "Two or three distinct Availability Zones of the region."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.availability_zones) >= 2 && length(var.availability_zones) <= 3 && length(distinct(var.availability_zones)) == length(var.availability_zones)
+    error_message = "The availability_zones must list 2 or 3 distinct zones: one zone gives no redundancy."
+  }
+}
+
+variable "subnet_cidrs" {
+  description = "Subnet CIDRs per tier (public, private, isolated), one per zone in availability_zones order, inside vpc_cidr, /16 to /28, not overlapping."
+  type = object({
+    public   = list(string)
+    private  = list(string)
+    isolated = list(string)
+  })
+
+  validation {
+    condition = alltrue([for c in flatten(values(var.subnet_cidrs)) :
+      can(cidrhost(c, 0)) && tonumber(try(split("/", c)[1], 0)) >= 16 && tonumber(try(split("/", c)[1], 0)) <= 28
+    ])
+    error_message = "Each subnet_cidrs entry must be an IPv4 CIDR from /16 to /28 (AWS's smallest subnet is /28)."
+  }
+
+  validation {
+    condition = length(flatten([
+      for i, a in flatten(values(var.subnet_cidrs)) : [
+        for j, b in flatten(values(var.subnet_cidrs)) : "${a} ${b}"
+        if i < j && can(cidrhost(a, 0)) && can(cidrhost(b, 0)) && (
+          cidrhost("${cidrhost(b, 0)}/${split("/", a)[1]}", 0) == cidrhost(a, 0) ||
+          cidrhost("${cidrhost(a, 0)}/${split("/", b)[1]}", 0) == cidrhost(b, 0)
+        )
+      ]
+    ])) == 0
+    error_message = "The subnet_cidrs must not overlap one another."
+  }
+}
+
+variable "nat_gateway_mode" {
+  description = "per_az (one NAT gateway per zone: survives a zone outage, costs one gateway-hour per zone) or single (one shared gateway: cheapest, one point of failure, cross-zone data charges)."
+  type        = string
+  default     = "per_az"
+
+  validation {
+    condition     = contains(["per_az", "single"], var.nat_gateway_mode)
+    error_message = "The nat_gateway_mode must be per_az or single."
+  }
+}
+
+variable "flow_log_retention_days" {
+  description = "Days VPC flow logs are kept in CloudWatch Logs."
+  type        = number
+  default     = 365
+}
+
+variable "interface_endpoint_services" {
+  description = "AWS services reached through interface endpoints instead of the NAT gateways."
+  type        = set(string)
+  default     = ["ecr.api", "ecr.dkr", "secretsmanager", "ssm", "logs", "kinesis-streams"]
+}
+
+variable "alb_ingress_cidrs" {
+  description = "Who may reach the load balancers on HTTPS."
+  type        = list(string)
+  default     = ["0.0.0.0/0"]
+}
+
+variable "rpc_gossip_ingress_cidrs" {
+  description = "Who may reach the RPC nodes' Solana gossip, TPU and repair ports (8000-8020 TCP/UDP); the cluster's peers are anywhere."
+  type        = list(string)
+  default     = ["0.0.0.0/0"]
+}
+
+variable "app_port" {
+  description = "Port the application containers listen on behind the load balancer."
+  type        = number
+  default     = 8080
+
+  validation {
+    condition     = var.app_port >= 1024 && var.app_port <= 65535
+    error_message = "The app_port must be an unprivileged port, 1024-65535."
+  }
+}
+
+variable "github_oidc_subjects" {
+  description = "GitHub Actions OIDC subjects allowed to assume the CI/CD role, e.g. repo:acme/chainops:ref:refs/heads/main or repo:acme/chainops:environment:prod."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.github_oidc_subjects) > 0 && alltrue([for s in var.github_oidc_subjects : can(regex("^repo:[^/*]+/[^:*]+:.+$", s))])
+    error_message = "The github_oidc_subjects must be repo:<owner>/<repo>:<ref|environment|pull_request...> subjects, with no wildcard in owner or repository."
+  }
+}
+
+variable "break_glass_principal_arns" {
+  description = "IAM principals allowed to assume the break-glass admin role (with MFA); empty: any principal of this account that its own IAM policy allows."
+  type        = list(string)
+  default     = []
+}
+
+variable "break_glass_max_session_duration" {
+  description = "Longest break-glass session, in seconds (1-12 hours); keep it short."
+  type        = number
+  default     = 3600
+}

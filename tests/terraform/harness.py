@@ -1,0 +1,159 @@
+"""Drive the Terraform stacks against a lab AWS: init, workspaces, apply, plan, destroy.
+
+Each stack runs through `chainops tf` in its repo directory with its own TF_DATA_DIR (and, for
+the state bootstrap, its local state) under a temporary directory, so the repo stays clean and
+the committed lock files are used read-only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from chainops import paths
+from chainops.lab.settings import LabSettings
+
+CHAINOPS = paths.REPO_ROOT / ".venv" / "bin" / "chainops"
+STACKS = paths.REPO_ROOT / "terraform" / "stacks"
+INVENTORIES = paths.REPO_ROOT / "inventories"
+# Dependency order: each stack reads what the ones before it created.
+ORDER = ("state_bootstrap", "foundation", "blockchain", "core")
+
+
+class TerraformError(AssertionError):
+    """A Terraform command failed; the message carries its output."""
+
+
+def inventory_inputs(environment: str) -> dict[str, Any]:
+    """`chainops_terraform` of an environment's inventory (group_vars/all/terraform.yml)."""
+    path = INVENTORIES / environment / "group_vars" / "all" / "terraform.yml"
+    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return dict(data["chainops_terraform"])
+
+
+def lab_backend_config(settings: LabSettings, bootstrap: dict[str, Any], stack: str) -> str:
+    """The partial s3 backend configuration of `stack` in the lab, as HCL.
+
+    Terraform >= 1.6's s3 backend takes per-service `endpoints` (the lab serves them all on
+    one port) and `use_path_style`, since moto's virtual-host S3 needs DNS it does not have.
+    """
+    config = bootstrap["backend_config"]
+    endpoint = settings.endpoint
+    return "\n".join(
+        [
+            f'bucket         = "{config["bucket"]}"',
+            f'key            = "{stack}/terraform.tfstate"',
+            f'region         = "{config["region"]}"',
+            f'dynamodb_table = "{config["dynamodb_table"]}"',
+            "encrypt        = true",
+            f'kms_key_id     = "{config["kms_key_id"]}"',
+            "use_path_style = true",
+            'access_key     = "testing"',
+            'secret_key     = "testing"',
+            "endpoints = {",
+            *(f'  {service} = "{endpoint}"' for service in ("s3", "dynamodb", "sts", "iam")),
+            "}",
+            "",
+        ]
+    )
+
+
+@dataclass
+class Stack:
+    """One root stack in one workspace, its working data under `work`."""
+
+    name: str
+    settings: LabSettings
+    work: Path
+    directory: Path = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.directory = STACKS / self.name
+        self.work.mkdir(parents=True, exist_ok=True)
+
+    @property
+    def var_file(self) -> Path:
+        return self.work / "inputs.tfvars.json"
+
+    def write_inputs(self, inputs: dict[str, Any]) -> None:
+        self.var_file.write_text(json.dumps(inputs, indent=2), encoding="utf-8")
+
+    def tf(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        env = dict(os.environ)
+        env.update(
+            TF_DATA_DIR=str(self.work / ".terraform"),
+            TF_IN_AUTOMATION="1",
+            TF_INPUT="0",
+            CHAINOPS_LAB_HOST=self.settings.host,
+            CHAINOPS_LAB_PORT=str(self.settings.port),
+        )
+        result = subprocess.run(
+            [str(CHAINOPS), "tf", f"-chdir={self.directory}", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if check and result.returncode != 0:
+            raise TerraformError(
+                f"terraform {' '.join(args)} in {self.name} exited {result.returncode}:\n"
+                f"{result.stdout[-6000:]}\n{result.stderr[-6000:]}"
+            )
+        return result
+
+    def init(self, backend_config: str | None = None) -> None:
+        args = ["init", "-input=false", "-no-color", "-lockfile=readonly", "-reconfigure"]
+        if backend_config is None:
+            # The bootstrap's local state lives in the work dir, not in the repo.
+            args += [
+                f"-backend-config=path={self.work / 'terraform.tfstate'}",
+                f"-backend-config=workspace_dir={self.work / 'workspaces'}",
+            ]
+        else:
+            backend_file = self.work / "backend.tfbackend"
+            backend_file.write_text(backend_config, encoding="utf-8")
+            args.append(f"-backend-config={backend_file}")
+        self.tf(*args)
+
+    def workspace(self, name: str) -> None:
+        self.tf("workspace", "select", "-or-create", "-no-color", name)
+
+    def apply(self) -> None:
+        self.tf("apply", "-auto-approve", "-no-color", f"-var-file={self.var_file}")
+
+    def plan(self, *extra: str) -> subprocess.CompletedProcess[str]:
+        """`plan -detailed-exitcode`: 0 no changes, 1 error, 2 changes."""
+        return self.tf(
+            "plan",
+            "-detailed-exitcode",
+            "-no-color",
+            f"-var-file={self.var_file}",
+            *extra,
+            check=False,
+        )
+
+    def destroy(self) -> None:
+        args = ("destroy", "-auto-approve", "-no-color", f"-var-file={self.var_file}")
+        result = self.tf(*args, check=False)
+        stale = re.search(r"Lock Info:\s+ID:\s+(\S+)", result.stderr)
+        if result.returncode != 0 and stale:
+            # A lock request retried by the SDK after a lost response finds its own first
+            # attempt's lock; the suite owns this lab, so no one else can hold it.
+            self.tf("force-unlock", "-force", stale.group(1))
+            result = self.tf(*args, check=False)
+        if result.returncode != 0:
+            raise TerraformError(
+                f"terraform destroy in {self.name} exited {result.returncode}:\n"
+                f"{result.stdout[-6000:]}\n{result.stderr[-6000:]}"
+            )
+
+    def outputs(self) -> dict[str, Any]:
+        raw = json.loads(self.tf("output", "-json", "-no-color").stdout)
+        return {name: value["value"] for name, value in raw.items()}

@@ -1,0 +1,121 @@
+"""Bad stack inputs fail at plan, with a message naming the variable and the rule.
+
+Each case plans a copy of the stack (terraform/ copied, backend overridden to local) with the
+lab inventory's inputs and one value broken; nothing is created.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from chainops import paths
+from chainops.lab.settings import LabSettings
+from tests.terraform.harness import CHAINOPS, inventory_inputs
+
+CASES = [
+    pytest.param(
+        "foundation",
+        {"vpc_cidr": "10.40.0.0/28"},
+        ["var.vpc_cidr", "prefix from /16 to /24"],
+        id="vpc-cidr-too-small",
+    ),
+    pytest.param(
+        "foundation",
+        {
+            "subnet_cidrs": {
+                "public": ["10.40.0.0/24", "10.40.1.0/24"],
+                "private": ["10.40.0.0/20", "10.40.32.0/20"],
+                "isolated": ["10.40.8.0/24", "10.40.9.0/24"],
+            }
+        },
+        ["var.subnet_cidrs", "must not overlap"],
+        id="subnets-overlap",
+    ),
+    pytest.param(
+        "foundation",
+        {
+            "subnet_cidrs": {
+                "public": ["10.40.0.0/29", "10.40.1.0/24"],
+                "private": ["10.40.16.0/20", "10.40.32.0/20"],
+                "isolated": ["10.40.8.0/24", "10.40.9.0/24"],
+            }
+        },
+        ["var.subnet_cidrs", "/16 to /28"],
+        id="subnet-too-small",
+    ),
+    pytest.param(
+        "foundation",
+        {"availability_zones": ["us-east-1a"]},
+        ["var.availability_zones", "2 or 3 distinct zones"],
+        id="one-zone",
+    ),
+    pytest.param(
+        "foundation",
+        {"environment": "qa"},
+        ["var.environment", "dev, staging, prod, lab"],
+        id="unknown-environment",
+    ),
+    pytest.param(
+        "blockchain",
+        {"stream_mode": "PROVISIONED", "stream_shard_count": 0},
+        ["var.stream_shard_count", "whole number from 1 to 500"],
+        id="zero-shards",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def terraform_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """terraform/ copied without working dirs, each stack's backend overridden to local."""
+    root = tmp_path_factory.mktemp("tf") / "terraform"
+    shutil.copytree(
+        paths.REPO_ROOT / "terraform", root, ignore=shutil.ignore_patterns(".terraform")
+    )
+    for stack in (root / "stacks").iterdir():
+        (stack / "backend_override.tf").write_text('terraform {\n  backend "local" {}\n}\n')
+    return root
+
+
+def _tf(stack_dir: Path, settings: LabSettings, *args: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, CHAINOPS_LAB_PORT=str(settings.port), TF_IN_AUTOMATION="1")
+    return subprocess.run(
+        [str(CHAINOPS), "tf", f"-chdir={stack_dir}", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(("stack", "override", "expected"), CASES)
+def test_bad_input_fails_at_plan_naming_the_rule(
+    stack: str,
+    override: dict[str, Any],
+    expected: list[str],
+    terraform_copy: Path,
+    lab_settings: LabSettings,
+) -> None:
+    """The plan fails, and the error names the variable and states the rule it broke."""
+    stack_dir = terraform_copy / "stacks" / stack
+    if not (stack_dir / ".terraform").exists():
+        init = _tf(
+            stack_dir, lab_settings, "init", "-input=false", "-no-color", "-lockfile=readonly"
+        )
+        assert init.returncode == 0, init.stdout + init.stderr
+    inputs = {**inventory_inputs("lab")["stacks"][stack], **override}
+    var_file = stack_dir / "bad.tfvars.json"
+    var_file.write_text(json.dumps(inputs), encoding="utf-8")
+    result = _tf(
+        stack_dir, lab_settings, "plan", "-input=false", "-no-color", f"-var-file={var_file}"
+    )
+    assert result.returncode == 1
+    message = " ".join(result.stderr.split())
+    for fragment in expected:
+        assert fragment in message, result.stderr

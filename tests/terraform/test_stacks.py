@@ -1,0 +1,438 @@
+"""The stacks against the lab AWS: apply from an empty account, check what exists, re-plan, destroy.
+
+One apply of every stack is shared by the tests of this module (it takes a few minutes); the
+tests run in file order and the last one destroys everything and checks the account is empty.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from chainops.lab import nodes
+from tests.terraform.conftest import Deployment
+
+
+def _tags(resource: dict[str, Any]) -> dict[str, str]:
+    return {t["Key"]: t["Value"] for t in resource.get("Tags", [])}
+
+
+def _policy(document: Any) -> dict[str, Any]:
+    """An IAM policy document as boto3 returns it (URL-decoded dict or JSON string)."""
+    return document if isinstance(document, dict) else json.loads(document)
+
+
+def _statements(document: Any) -> dict[str, dict[str, Any]]:
+    statements = _policy(document)["Statement"]
+    return {s.get("Sid", str(i)): s for i, s in enumerate(statements)}
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+# --- state_bootstrap ---------------------------------------------------------------------------
+
+
+def test_state_bucket_is_versioned_encrypted_private_and_tls_only(deployment: Deployment) -> None:
+    """The state bucket keeps versions, is KMS-encrypted and private, and denies plain HTTP."""
+    s3 = deployment.client("s3")
+    bucket = deployment.outputs["state_bootstrap"]["bucket"]
+    assert s3.get_bucket_versioning(Bucket=bucket)["Status"] == "Enabled"
+    (rule,) = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"]
+    default = rule["ApplyServerSideEncryptionByDefault"]
+    assert default["SSEAlgorithm"] == "aws:kms"
+    assert default["KMSMasterKeyID"] == deployment.outputs["state_bootstrap"]["kms_key_arn"]
+    block = s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]
+    assert len(block) == 4
+    assert all(block.values())
+    deny = _statements(s3.get_bucket_policy(Bucket=bucket)["Policy"])["DenyInsecureTransport"]
+    assert deny["Effect"] == "Deny"
+    assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+
+
+def test_stack_states_are_in_the_bucket_per_workspace(deployment: Deployment) -> None:
+    """Each stack's state is at env:/lab/<stack>/terraform.tfstate; the lock table: LockID."""
+    s3 = deployment.client("s3")
+    bucket = deployment.outputs["state_bootstrap"]["bucket"]
+    keys = {o["Key"] for o in s3.list_objects_v2(Bucket=bucket).get("Contents", [])}
+    expected = {f"env:/lab/{name}/terraform.tfstate" for name in deployment.stacks}
+    expected.discard("env:/lab/state_bootstrap/terraform.tfstate")
+    assert expected <= keys
+    table = deployment.client("dynamodb").describe_table(
+        TableName=deployment.outputs["state_bootstrap"]["lock_table"]
+    )["Table"]
+    assert table["KeySchema"] == [{"AttributeName": "LockID", "KeyType": "HASH"}]
+    assert table["SSEDescription"]["Status"] == "ENABLED"
+
+
+# --- foundation --------------------------------------------------------------------------------
+
+
+def test_subnet_tiers_and_their_routes(deployment: Deployment) -> None:
+    """Public subnets route to the internet gateway, private to the NAT, isolated nowhere."""
+    ec2 = deployment.client("ec2")
+    out = deployment.outputs["foundation"]
+    vpc_id = out["vpc_id"]
+    subnets = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["Subnets"]
+    by_tier: dict[str, list[dict[str, Any]]] = {}
+    for subnet in subnets:
+        by_tier.setdefault(_tags(subnet)["chainops:tier"], []).append(subnet)
+    assert {tier: len(s) for tier, s in by_tier.items()} == {
+        "public": 2,
+        "private": 2,
+        "isolated": 2,
+    }
+    assert {s["AvailabilityZone"] for s in by_tier["private"]} == {"us-east-1a", "us-east-1b"}
+    assert {s["CidrBlock"] for s in by_tier["isolated"]} == {"10.40.8.0/24", "10.40.9.0/24"}
+
+    tables = ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])[
+        "RouteTables"
+    ]
+
+    def default_route(subnet_id: str) -> dict[str, Any] | None:
+        (table,) = [
+            t for t in tables if any(a.get("SubnetId") == subnet_id for a in t["Associations"])
+        ]
+        routes = [r for r in table["Routes"] if r.get("DestinationCidrBlock") == "0.0.0.0/0"]
+        return routes[0] if routes else None
+
+    nat_ids = set(out["nat_gateway_ids"].values())
+    assert len(nat_ids) == 1  # nat_gateway_mode: single in the lab
+    for subnet in by_tier["public"]:
+        route = default_route(subnet["SubnetId"])
+        assert route is not None
+        assert route["GatewayId"].startswith("igw-")
+        assert subnet["MapPublicIpOnLaunch"]
+    for subnet in by_tier["private"]:
+        route = default_route(subnet["SubnetId"])
+        assert route is not None
+        assert route["NatGatewayId"] in nat_ids
+    for subnet in by_tier["isolated"]:
+        assert default_route(subnet["SubnetId"]) is None
+
+
+def test_network_acls_per_tier(deployment: Deployment) -> None:
+    """The isolated tier's ACL admits only the VPC; the public one admits HTTPS and gossip."""
+    ec2 = deployment.client("ec2")
+    acl_ids = deployment.outputs["foundation"]["network_acl_ids"]
+    acls = {
+        acl["NetworkAclId"]: acl
+        for acl in ec2.describe_network_acls(NetworkAclIds=list(acl_ids.values()))["NetworkAcls"]
+    }
+    isolated = acls[acl_ids["isolated"]]
+    assert {e["CidrBlock"] for e in isolated["Entries"] if e["RuleAction"] == "allow"} == {
+        "10.40.0.0/16"
+    }
+    assert len(isolated["Associations"]) == 2
+    public_in = {
+        (e["Protocol"], e.get("PortRange", {}).get("From"), e["CidrBlock"])
+        for e in acls[acl_ids["public"]]["Entries"]
+        if not e["Egress"] and e["RuleAction"] == "allow"
+    }
+    assert {("6", 443, "0.0.0.0/0"), ("17", 8000, "0.0.0.0/0")} <= public_in
+
+
+def test_security_groups_are_least_privilege(deployment: Deployment) -> None:
+    """The DB admits PostgreSQL from the app group only and sends nothing; the ALB only HTTPS."""
+    ec2 = deployment.client("ec2")
+    ids = deployment.outputs["foundation"]["security_group_ids"]
+    groups = {
+        g["GroupId"]: g
+        for g in ec2.describe_security_groups(GroupIds=list(ids.values()))["SecurityGroups"]
+    }
+    db = groups[ids["db"]]
+    (rule,) = db["IpPermissions"]
+    assert (rule["IpProtocol"], rule["FromPort"], rule["ToPort"]) == ("tcp", 5432, 5432)
+    assert [p["GroupId"] for p in rule["UserIdGroupPairs"]] == [ids["app"]]
+    assert rule["IpRanges"] == []
+    assert db["IpPermissionsEgress"] == []
+    (alb_in,) = groups[ids["alb"]]["IpPermissions"]
+    assert (alb_in["FromPort"], alb_in["ToPort"]) == (443, 443)
+    app_in = groups[ids["app"]]["IpPermissions"]
+    assert [p["GroupId"] for r in app_in for p in r["UserIdGroupPairs"]] == [ids["alb"]]
+    rpc_ports = {(r["IpProtocol"], r["FromPort"]) for r in groups[ids["rpc"]]["IpPermissions"]}
+    assert rpc_ports == {("tcp", 8899), ("tcp", 8000), ("udp", 8000)}
+
+
+def test_flow_logs_and_endpoints(deployment: Deployment) -> None:
+    """VPC flow logs go to their KMS-encrypted log group; gateway and interface endpoints exist."""
+    ec2 = deployment.client("ec2")
+    out = deployment.outputs["foundation"]
+    (flow,) = ec2.describe_flow_logs(Filters=[{"Name": "resource-id", "Values": [out["vpc_id"]]}])[
+        "FlowLogs"
+    ]
+    # moto reports the destination ARN only; AWS also fills LogGroupName.
+    destination = flow.get("LogGroupName") or flow["LogDestination"]
+    assert destination.split(":log-group:")[-1].removesuffix(":*") == out["flow_log_group"]
+    assert flow["TrafficType"] == "ALL"
+    (group,) = deployment.client("logs").describe_log_groups(
+        logGroupNamePrefix=out["flow_log_group"]
+    )["logGroups"]
+    assert group["kmsKeyId"] == out["logs_kms_key_arn"]
+    endpoints = ec2.describe_vpc_endpoints(VpcEndpointIds=list(out["vpc_endpoint_ids"].values()))[
+        "VpcEndpoints"
+    ]
+    types = {e["ServiceName"].split("us-east-1.", 1)[1]: e["VpcEndpointType"] for e in endpoints}
+    assert types == {
+        "s3": "Gateway",
+        "dynamodb": "Gateway",
+        **dict.fromkeys(
+            ["ecr.api", "ecr.dkr", "secretsmanager", "ssm", "logs", "kinesis-streams"], "Interface"
+        ),
+    }
+
+
+def test_iam_baseline_policies(deployment: Deployment) -> None:
+    """Break-glass needs fresh MFA; CI trusts only GitHub's OIDC for the configured subjects."""
+    iam = deployment.client("iam")
+    roles = deployment.outputs["foundation"]["role_arns"]
+    glass = iam.get_role(RoleName=roles["break_glass"].rsplit("/", 1)[1])["Role"]
+    (trust,) = _policy(glass["AssumeRolePolicyDocument"])["Statement"]
+    assert trust["Condition"]["Bool"] == {"aws:MultiFactorAuthPresent": "true"}
+    assert trust["Condition"]["NumericLessThan"] == {"aws:MultiFactorAuthAge": "3600"}
+    assert glass["MaxSessionDuration"] == 3600
+
+    ci = iam.get_role(RoleName=roles["ci"].rsplit("/", 1)[1])["Role"]
+    (trust,) = _policy(ci["AssumeRolePolicyDocument"])["Statement"]
+    assert (
+        trust["Principal"]["Federated"]
+        == deployment.outputs["foundation"]["github_oidc_provider_arn"]
+    )
+    assert trust["Condition"]["StringEquals"]["token.actions.githubusercontent.com:sub"] in (
+        "repo:chainops/chainops:ref:refs/heads/main",
+        ["repo:chainops/chainops:ref:refs/heads/main"],
+    )
+    deploy = _statements(
+        iam.get_role_policy(RoleName=ci["RoleName"], PolicyName="deploy")["PolicyDocument"]
+    )
+    assert _as_list(deploy["EcrPushOwnRepositories"]["Resource"]) == [
+        "arn:aws:ecr:us-east-1:123456789012:repository/chainops-lab-*"
+    ]
+
+
+# --- blockchain --------------------------------------------------------------------------------
+
+
+def test_rpc_fleet_in_its_placement_group_with_lab_hosts(deployment: Deployment) -> None:
+    """Three i4i.large nodes in the cluster placement group, tagged for the lab's hosts."""
+    out = deployment.outputs["blockchain"]
+    (group,) = deployment.client("autoscaling").describe_auto_scaling_groups(
+        AutoScalingGroupNames=[out["rpc_autoscaling_group_name"]]
+    )["AutoScalingGroups"]
+    assert group["PlacementGroup"] == out["rpc_placement_group_name"]
+    assert (group["MinSize"], group["MaxSize"], group["DesiredCapacity"]) == (3, 3, 3)
+    assert len(group["Instances"]) == 3
+    ec2 = deployment.client("ec2")
+    reservations = ec2.describe_instances(
+        InstanceIds=[i["InstanceId"] for i in group["Instances"]]
+    )["Reservations"]
+    instances = [i for r in reservations for i in r["Instances"]]
+    assert {i["Placement"]["GroupName"] for i in instances} == {out["rpc_placement_group_name"]}
+    assert {i["InstanceType"] for i in instances} == {"i4i.large"}
+    assert all(_tags(i)["chainops:role"] == "rpc" for i in instances)
+    # Exactly these three become lab hosts, each with its instance-store disk.
+    desired = [n for n in nodes.desired(deployment.settings)]
+    assert sorted(n.instance_id for n in desired) == sorted(i["InstanceId"] for i in instances)
+
+    (template,) = ec2.describe_launch_template_versions(
+        LaunchTemplateId=out["rpc_launch_template_id"], Versions=["$Latest"]
+    )["LaunchTemplateVersions"]
+    data = template["LaunchTemplateData"]
+    assert data["MetadataOptions"]["HttpTokens"] == "required"
+    assert data["BlockDeviceMappings"][0]["Ebs"]["Encrypted"] is True
+
+    policies = deployment.client("autoscaling").describe_policies(
+        AutoScalingGroupName=group["AutoScalingGroupName"]
+    )["ScalingPolicies"]
+    tracked = {p["PolicyName"]: p["TargetTrackingConfiguration"] for p in policies}
+    assert set(tracked) == {"chainops-lab-rpc-cpu", "chainops-lab-rpc-rpc-requests"}
+    custom = tracked["chainops-lab-rpc-rpc-requests"]["CustomizedMetricSpecification"]
+    assert (custom["Namespace"], custom["MetricName"]) == ("Chainops/RPC", "RequestsPerSecond")
+
+
+def test_stream_queue_and_tables(deployment: Deployment) -> None:
+    """The stream is provisioned and encrypted, failures redrive to the DLQ, tables keyed right."""
+    out = deployment.outputs["blockchain"]
+    summary = deployment.client("kinesis").describe_stream_summary(StreamName=out["stream_name"])[
+        "StreamDescriptionSummary"
+    ]
+    assert summary["StreamModeDetails"]["StreamMode"] == "PROVISIONED"
+    assert summary["OpenShardCount"] == 1
+    assert summary["EncryptionType"] == "KMS"
+    assert summary["RetentionPeriodHours"] == 24
+
+    sqs = deployment.client("sqs")
+    attributes = sqs.get_queue_attributes(QueueUrl=out["retry_queue_url"], AttributeNames=["All"])[
+        "Attributes"
+    ]
+    dlq_arn = sqs.get_queue_attributes(
+        QueueUrl=out["dead_letter_queue_url"], AttributeNames=["QueueArn"]
+    )["Attributes"]["QueueArn"]
+    assert json.loads(attributes["RedrivePolicy"]) == {
+        "deadLetterTargetArn": dlq_arn,
+        "maxReceiveCount": 5,
+    }
+    assert attributes["KmsMasterKeyId"] == out["kms_key_arn"]
+
+    dynamodb = deployment.client("dynamodb")
+    keys = {
+        name: dynamodb.describe_table(TableName=table)["Table"]["KeySchema"][0]["AttributeName"]
+        for name, table in out["table_names"].items()
+    }
+    assert keys == {
+        "checkpoints": "listener_id",
+        "leases": "lease_key",
+        "idempotency": "idempotency_key",
+    }
+    ttl = dynamodb.describe_time_to_live(TableName=out["table_names"]["idempotency"])
+    assert ttl["TimeToLiveDescription"]["AttributeName"] == "expires_at"
+
+
+def test_data_lake_tiers_and_alarms(deployment: Deployment) -> None:
+    """Raw events tier down to Deep Archive; the SLA and dead-letter alarms notify the topic."""
+    out = deployment.outputs["blockchain"]
+    rules = deployment.client("s3").get_bucket_lifecycle_configuration(
+        Bucket=out["data_lake_bucket"]
+    )["Rules"]
+    (raw,) = [r for r in rules if r["ID"] == "raw-events-tiers"]
+    tiers = sorted((t["Days"], t["StorageClass"]) for t in raw["Transitions"])
+    assert tiers == [(30, "STANDARD_IA"), (90, "GLACIER_IR"), (365, "DEEP_ARCHIVE")]
+    alarms = deployment.client("cloudwatch").describe_alarms(
+        AlarmNames=list(out["alarm_names"].values())
+    )["MetricAlarms"]
+    assert len(alarms) == 4
+    assert all(a["AlarmActions"] == [out["alarm_topic_arn"]] for a in alarms)
+    (backlog,) = [a for a in alarms if a["MetricName"] == "GetRecords.IteratorAgeMilliseconds"]
+    assert backlog["Threshold"] == 60000
+
+
+def test_listener_and_consumer_roles_are_scoped_to_the_stack(deployment: Deployment) -> None:
+    """The listener writes only the stream and its checkpoints; the consumer not the checkpoints."""
+    iam = deployment.client("iam")
+    out = deployment.outputs["blockchain"]
+    stream, tables = out["stream_arn"], out["table_names"]
+
+    def inline(role_arn: str) -> dict[str, dict[str, Any]]:
+        name = role_arn.rsplit("/", 1)[1]
+        return _statements(
+            iam.get_role_policy(RoleName=name, PolicyName="pipeline")["PolicyDocument"]
+        )
+
+    listener = inline(out["role_arns"]["listener"])
+    assert _as_list(listener["WriteEvents"]["Resource"]) == [stream]
+    assert _as_list(listener["Checkpoints"]["Resource"]) == [
+        f"arn:aws:dynamodb:us-east-1:123456789012:table/{tables['checkpoints']}"
+    ]
+    consumer = inline(out["role_arns"]["consumer"])
+    assert sorted(_as_list(consumer["LeasesAndIdempotency"]["Resource"])) == sorted(
+        f"arn:aws:dynamodb:us-east-1:123456789012:table/{tables[t]}"
+        for t in ("leases", "idempotency")
+    )
+    assert "kinesis:PutRecord" not in _as_list(consumer["ReadEvents"]["Action"])
+
+
+# --- core --------------------------------------------------------------------------------------
+
+
+def test_core_repositories_cluster_logs_and_secret(deployment: Deployment) -> None:
+    """Immutable, scanned, KMS repositories; Container Insights; encrypted logs and secret."""
+    out = deployment.outputs["core"]
+    ecr = deployment.client("ecr")
+    names = sorted(url.split("/", 1)[1] for url in out["repository_urls"].values())
+    assert names == ["chainops-lab-market-data-processor", "chainops-lab-trading-api"]
+    for repo in ecr.describe_repositories(repositoryNames=names)["repositories"]:
+        assert repo["imageTagMutability"] == "IMMUTABLE"
+        assert repo["imageScanningConfiguration"]["scanOnPush"] is True
+        assert repo["encryptionConfiguration"]["encryptionType"] == "KMS"
+        policy = json.loads(
+            ecr.get_lifecycle_policy(repositoryName=repo["repositoryName"])["lifecyclePolicyText"]
+        )
+        assert [r["selection"]["tagStatus"] for r in policy["rules"]] == ["untagged", "any"]
+    (cluster,) = deployment.client("ecs").describe_clusters(
+        clusters=[out["cluster_name"]], include=["SETTINGS"]
+    )["clusters"]
+    assert {"name": "containerInsights", "value": "enabled"} in cluster["settings"]
+    groups = deployment.client("logs").describe_log_groups(logGroupNamePrefix="/ecs/chainops-lab/")
+    assert {g["logGroupName"]: g.get("kmsKeyId") for g in groups["logGroups"]} == {
+        name: deployment.outputs["foundation"]["logs_kms_key_arn"]
+        for name in out["log_groups"].values()
+    }
+    secret = deployment.client("secretsmanager").describe_secret(SecretId=out["app_secret_arn"])
+    assert secret["KmsKeyId"].startswith("arn:aws:kms:")
+
+
+# --- all stacks --------------------------------------------------------------------------------
+
+
+def test_second_plan_of_every_stack_is_empty(deployment: Deployment) -> None:
+    """Re-planning each stack right after its apply finds nothing to change (exit code 0)."""
+    for name, stack in deployment.stacks.items():
+        start = time.monotonic()
+        result = stack.plan()
+        deployment.timings[f"plan {name}"] = time.monotonic() - start
+        assert result.returncode == 0, (
+            f"{name}: plan exited {result.returncode}\n"
+            f"{result.stdout[-4000:]}{result.stderr[-2000:]}"
+        )
+
+
+def test_destroy_leaves_the_account_empty(deployment: Deployment) -> None:
+    """Destroying every stack in reverse order leaves no resource the stacks made."""
+    deployment.destroy()
+    ec2 = deployment.client("ec2")
+    assert (
+        ec2.describe_vpcs(Filters=[{"Name": "tag-key", "Values": ["chainops:stack"]}])["Vpcs"] == []
+    )
+    running = ec2.describe_instances(
+        Filters=[
+            {"Name": "instance-state-name", "Values": ["pending", "running", "stopping", "stopped"]}
+        ]
+    )["Reservations"]
+    assert running == []
+    assert ec2.describe_placement_groups()["PlacementGroups"] == []
+    assert ec2.describe_launch_templates()["LaunchTemplates"] == []
+    assert [n for n in ec2.describe_nat_gateways()["NatGateways"] if n["State"] != "deleted"] == []
+    assert ec2.describe_addresses()["Addresses"] == []
+    endpoints = ec2.describe_vpc_endpoints()["VpcEndpoints"]
+    assert [e for e in endpoints if e["State"].lower() != "deleted"] == []
+    assert deployment.client("s3").list_buckets()["Buckets"] == []
+    assert deployment.client("dynamodb").list_tables()["TableNames"] == []
+    assert deployment.client("kinesis").list_streams()["StreamNames"] == []
+    assert deployment.client("sqs").list_queues().get("QueueUrls", []) == []
+    assert deployment.client("sns").list_topics()["Topics"] == []
+    assert deployment.client("ecr").describe_repositories()["repositories"] == []
+    ecs = deployment.client("ecs")
+    clusters = ecs.list_clusters()["clusterArns"]
+    if clusters:  # a deleted cluster may still be listed, as INACTIVE
+        assert {c["status"] for c in ecs.describe_clusters(clusters=clusters)["clusters"]} == {
+            "INACTIVE"
+        }
+    assert deployment.client("cloudwatch").describe_alarms()["MetricAlarms"] == []
+    assert deployment.client("logs").describe_log_groups()["logGroups"] == []
+    assert (
+        deployment.client("autoscaling").describe_auto_scaling_groups()["AutoScalingGroups"] == []
+    )
+    iam = deployment.client("iam")
+    assert [
+        r["RoleName"] for r in iam.list_roles()["Roles"] if r["RoleName"].startswith("chainops-")
+    ] == []
+    assert iam.list_open_id_connect_providers()["OpenIDConnectProviderList"] == []
+    assert iam.list_instance_profiles()["InstanceProfiles"] == []
+    kms = deployment.client("kms")
+    aws_managed = {
+        a["TargetKeyId"]
+        for a in kms.list_aliases()["Aliases"]
+        if a["AliasName"].startswith("alias/aws/")
+    }  # moto creates the AWS-managed keys (aws/ebs, aws/dynamodb...) on first use
+    states = {
+        kms.describe_key(KeyId=k["KeyId"])["KeyMetadata"]["KeyState"]
+        for k in kms.list_keys()["Keys"]
+        if k["KeyId"] not in aws_managed
+    }
+    assert states <= {"PendingDeletion"}  # KMS keys are never deleted at once
+    assert [
+        a for a in kms.list_aliases()["Aliases"] if not a["AliasName"].startswith("alias/aws/")
+    ] == []
+    assert nodes.desired(deployment.settings) == []
