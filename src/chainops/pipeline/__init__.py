@@ -1,0 +1,1 @@
+"""The pipeline package: its shared event contract."""
