@@ -216,7 +216,7 @@ def test_iam_baseline_policies(deployment: Deployment) -> None:
 
 
 def test_rpc_fleet_in_its_placement_group_with_lab_hosts(deployment: Deployment) -> None:
-    """Three i4i.large nodes in the cluster placement group, tagged for the lab's hosts."""
+    """Three i4i.8xlarge nodes in the cluster placement group, tagged for the lab's hosts."""
     out = deployment.outputs["blockchain"]
     (group,) = deployment.client("autoscaling").describe_auto_scaling_groups(
         AutoScalingGroupNames=[out["rpc_autoscaling_group_name"]]
@@ -230,7 +230,7 @@ def test_rpc_fleet_in_its_placement_group_with_lab_hosts(deployment: Deployment)
     )["Reservations"]
     instances = [i for r in reservations for i in r["Instances"]]
     assert {i["Placement"]["GroupName"] for i in instances} == {out["rpc_placement_group_name"]}
-    assert {i["InstanceType"] for i in instances} == {"i4i.large"}
+    assert {i["InstanceType"] for i in instances} == {"i4i.8xlarge"}
     assert all(_tags(i)["chainops:role"] == "rpc" for i in instances)
     # Exactly these three become lab hosts, each with its instance-store disk.
     desired = [n for n in nodes.desired(deployment.settings)]
