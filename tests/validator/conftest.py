@@ -2,67 +2,14 @@
 
 from __future__ import annotations
 
-import json
-import os
-import signal
-import subprocess
-import sys
-import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from chainops.validator.faults import FaultsClient
+from tests.validator_node import FAST, Validator, start_validator_process
 
-FAST = ["--slot-ms", "50", "--confirmed-depth", "1", "--finalized-depth", "3"]
-START_TIMEOUT_S = 30
-
-
-@dataclass
-class Validator:
-    rpc_url: str
-    ws_url: str
-    process: subprocess.Popen[bytes]
-    log: Path
-
-    @property
-    def faults(self) -> FaultsClient:
-        return FaultsClient(self.rpc_url)
-
-    def stop(self) -> int:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-        return self.process.wait(timeout=20)
-
-
-def _start(tmp: Path, args: list[str]) -> Validator:
-    log = tmp / f"validator-{time.monotonic_ns()}.log"
-    command = [
-        sys.executable,
-        "-c",
-        "import sys; from chainops.cli import main; sys.exit(main())",
-        "validator",
-        "--rpc-port",
-        "0",
-        "--ws-port",
-        "0",
-        *args,
-    ]
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=out, env=dict(os.environ))
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        for line in log.read_text().splitlines():
-            if line.startswith("{") and '"validator listening"' in line:
-                entry = json.loads(line)
-                return Validator(entry["rpc"], entry["ws"], process, log)
-        if process.poll() is not None:
-            break
-        time.sleep(0.05)
-    process.kill()
-    raise AssertionError(f"validator did not start:\n{log.read_text()}")
+__all__ = ["FAST", "Validator"]
 
 
 @pytest.fixture
@@ -71,7 +18,7 @@ def start_validator(tmp_path: Path) -> Iterator[Callable[..., Validator]]:
     started: list[Validator] = []
 
     def start(*args: str) -> Validator:
-        validator = _start(tmp_path, [*FAST, *args])
+        validator = start_validator_process(tmp_path, [*FAST, *args])
         started.append(validator)
         return validator
 
@@ -83,6 +30,8 @@ def start_validator(tmp_path: Path) -> Iterator[Callable[..., Validator]]:
 @pytest.fixture(scope="module")
 def validator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Validator]:
     """One shared node with light generated load, for tests that do not change faults."""
-    node = _start(tmp_path_factory.mktemp("validator"), [*FAST, "--tps", "100", "--signers", "0"])
+    node = start_validator_process(
+        tmp_path_factory.mktemp("validator"), [*FAST, "--tps", "100", "--signers", "0"]
+    )
     yield node
     assert node.stop() == 0, node.log.read_text()

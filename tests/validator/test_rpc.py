@@ -252,3 +252,26 @@ async def test_batch_requests(validator: Validator) -> None:
         assert (await http.post(validator.rpc_url, json=[])).json()["error"]["code"] == -32600
         garbage = await http.post(validator.rpc_url, content=b"{not json")
         assert garbage.json()["error"]["code"] == -32700
+
+
+async def test_recent_performance_samples(start_validator) -> None:
+    """Agave's sampler shape: newest first, slots and transactions per period, limit <= 720."""
+    node = start_validator("--tps", "200", "--signers", "0", "--sample-period-s", "1")
+    async with AsyncClient(node.rpc_url) as client:
+
+        async def two_samples() -> list[object] | None:
+            samples = (await client.get_recent_performance_samples(5)).value
+            return samples if len(samples) >= 2 else None
+
+        samples = await until(two_samples, timeout=20)
+        newest, older = samples[0], samples[1]
+        assert newest.slot > older.slot
+        assert newest.sample_period_secs == 1
+        # 50 ms slots: about 20 a second (the node may run a little late under load).
+        assert 5 <= newest.num_slots <= 25
+        assert newest.num_transactions > 0
+        assert newest.num_non_vote_transactions <= newest.num_transactions
+        assert len((await client.get_recent_performance_samples(1)).value) == 1
+        error = await rpc_error(client, "getRecentPerformanceSamples", [721])
+        assert error.code == -32602
+        assert "max 720" in error.message

@@ -48,6 +48,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         default=None,
         help="unix time of slot 0: nodes started with the same value agree on the slot",
     )
+    add(
+        "--sample-period-s",
+        type=int,
+        default=60,
+        help="seconds between getRecentPerformanceSamples samples (Agave: 60)",
+    )
     parser.set_defaults(handler=_run)
 
 
@@ -82,6 +88,7 @@ def build_config(args: argparse.Namespace) -> ValidatorConfig:
         "replay": args.replay,
         "replay_rate": args.replay_rate,
         "genesis_time": args.genesis_time,
+        "sample_period_s": args.sample_period_s,
     }
     if args.mix is not None:
         values["mix"] = args.mix

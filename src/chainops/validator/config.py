@@ -58,6 +58,8 @@ class ValidatorConfig(BaseModel):
     replay_rate: float | None = Field(None, gt=0.0)
     # Unix time of slot 0: nodes sharing it agree on the current slot, as a cluster's do.
     genesis_time: float | None = Field(None, ge=0.0)
+    # Agave takes a performance sample every 60 s; tests shorten it to read a slot time soon.
+    sample_period_s: int = Field(60, ge=1, le=3600)
 
     @field_validator("mix")
     @classmethod

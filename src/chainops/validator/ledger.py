@@ -78,6 +78,7 @@ class Ledger:
         self.current_slot = 0
         self.first_available = 0
         self.transaction_count = 0
+        self.vote_count = 0
 
     # -- writing -----------------------------------------------------------------
     def add(self, block: Block) -> list[Block]:
@@ -90,6 +91,7 @@ class Ledger:
         signatures = self.signatures
         by_address = self.by_address
         for record in block.txs:
+            self.vote_count += record.is_vote
             entry = SignatureEntry(block.slot, record, block.block_time)
             signatures[record.signature] = entry
             for key in record.keys:

@@ -8,6 +8,7 @@ import itertools
 import logging
 import random
 import time
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -23,6 +24,20 @@ from chainops.validator.record import Recorder, load
 
 log = logging.getLogger(__name__)
 EXECUTE_CHUNK = 200  # transactions between yields to the event loop, so RPC stays responsive
+
+
+@dataclass(frozen=True, slots=True)
+class PerfSample:
+    """One getRecentPerformanceSamples entry: what happened during one sample period."""
+
+    slot: int
+    num_transactions: int
+    num_non_vote_transactions: int
+    num_slots: int
+    sample_period_secs: int
+
+
+MAX_PERF_SAMPLES = 720  # Agave keeps twelve hours of 60 s samples
 
 
 @dataclass
@@ -70,6 +85,7 @@ class Node:
             recorded = load(config.replay)
             log.info("replay loaded", extra={"blocks": len(recorded), "path": str(config.replay)})
             self._replay = itertools.cycle(recorded) if recorded else None
+        self.perf_samples: deque[PerfSample] = deque(maxlen=MAX_PERF_SAMPLES)
         self._notified: dict[Commitment, int] = {"confirmed": 0, "finalized": 0}
         self._unstalled = asyncio.Event()
         self._unstalled.set()
@@ -109,6 +125,37 @@ class Node:
         return int((time.time() - self.config.genesis_time) * 1000 // self.config.slot_ms)
 
     async def run(self, stop: asyncio.Event) -> None:
+        sampler = asyncio.create_task(self._sample(stop))
+        try:
+            await self._slots(stop)
+        finally:
+            sampler.cancel()
+
+    async def _sample(self, stop: asyncio.Event) -> None:
+        """Agave's performance sampler: slots and transactions per period, newest first."""
+        period = self.config.sample_period_s
+        ledger = self.ledger
+        last = (ledger.current_slot, ledger.transaction_count, ledger.vote_count)
+        while not stop.is_set():
+            try:
+                await asyncio.wait_for(stop.wait(), period)
+                return
+            except TimeoutError:
+                pass
+            now = (ledger.current_slot, ledger.transaction_count, ledger.vote_count)
+            transactions = now[1] - last[1]
+            self.perf_samples.appendleft(
+                PerfSample(
+                    slot=now[0],
+                    num_transactions=transactions,
+                    num_non_vote_transactions=transactions - (now[2] - last[2]),
+                    num_slots=now[0] - last[0],
+                    sample_period_secs=period,
+                )
+            )
+            last = now
+
+    async def _slots(self, stop: asyncio.Event) -> None:
         await self.generator.warm_up()
         loop = asyncio.get_running_loop()
         interval = self.interval_s

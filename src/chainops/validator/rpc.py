@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import itertools
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +26,7 @@ FEATURE_SET = 3294202862
 SLOTS_PER_EPOCH = 432_000
 MAX_SIGNATURE_STATUSES = 256
 MAX_BLOCKS_RANGE = 500_000
+MAX_PERF_SAMPLES = 720
 _LEGACY_COMMITMENTS: dict[str, Commitment] = {
     "recent": "processed",
     "single": "confirmed",
@@ -198,6 +200,22 @@ async def get_first_available_block(node: Node, params: list[Any]) -> Any:
 
 async def get_transaction_count(node: Node, params: list[Any]) -> Any:
     return node.ledger.transaction_count
+
+
+async def get_recent_performance_samples(node: Node, params: list[Any]) -> Any:
+    limit = MAX_PERF_SAMPLES if not params or params[0] is None else _int(params[0], "limit")
+    if limit > MAX_PERF_SAMPLES:
+        raise errors.invalid_params(f"Invalid limit; max {MAX_PERF_SAMPLES}")
+    return [
+        {
+            "numNonVoteTransactions": sample.num_non_vote_transactions,
+            "numSlots": sample.num_slots,
+            "numTransactions": sample.num_transactions,
+            "samplePeriodSecs": sample.sample_period_secs,
+            "slot": sample.slot,
+        }
+        for sample in itertools.islice(node.perf_samples, limit)
+    ]
 
 
 # -- blocks --------------------------------------------------------------------------
@@ -457,6 +475,7 @@ METHODS: dict[str, Handler] = {
     "getHealth": get_health,
     "getIdentity": get_identity,
     "getLatestBlockhash": get_latest_blockhash,
+    "getRecentPerformanceSamples": get_recent_performance_samples,
     "getSignatureStatuses": get_signature_statuses,
     "getSignaturesForAddress": get_signatures_for_address,
     "getSlot": get_slot,
