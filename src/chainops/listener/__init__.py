@@ -1,0 +1,1 @@
+"""`chainops listener`: Solana slots -> blocks -> one event per transaction -> Kinesis."""
