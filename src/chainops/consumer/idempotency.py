@@ -1,0 +1,117 @@
+"""The idempotency table: event-id claims by batch key, and attempt counts of poison records.
+
+A claim item is `{idempotency_key: <event id>, batch_key, expires_at}`. Claims are made a
+batch at a time (BatchGetItem, then conditional TransactWriteItems of 100) rather than one
+conditional write per event: see docs/consumer.md for the measurement behind that.
+Poison records are counted in `poison#<shard id>#<sequence number>` items.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, TypeVar
+
+from botocore.exceptions import ClientError
+
+_GET_LIMIT = 100  # BatchGetItem keys a call
+_TRANSACT_LIMIT = 100  # TransactWriteItems actions a call
+T = TypeVar("T")
+
+
+class ClaimConflict(Exception):
+    """An id was claimed by another batch between our read and our write: a second lease
+    holder is at work on the shard, so this one must stop and re-check its lease."""
+
+
+class IdempotencyTable:
+    def __init__(
+        self, dynamodb: Any, *, table: str, ttl_seconds: int, clock: Callable[[], float]
+    ) -> None:
+        self._db = dynamodb
+        self._table = table
+        self._ttl_seconds = ttl_seconds
+        self._clock = clock
+
+    def claim(self, batch_key: str, event_ids: Sequence[str]) -> set[str]:
+        """Claim distinct ids for a batch; the ids another batch already holds (duplicates).
+
+        Ids already held by this batch key are ours from a crashed attempt: kept, not rewritten.
+        """
+        holders = self._holders(event_ids)
+        duplicates = {i for i, holder in holders.items() if holder != batch_key}
+        expires = str(int(self._clock()) + self._ttl_seconds)
+        for chunk in _chunks([i for i in event_ids if i not in holders], _TRANSACT_LIMIT):
+            actions = [
+                {
+                    "Put": {
+                        "TableName": self._table,
+                        "Item": {
+                            "idempotency_key": {"S": event_id},
+                            "batch_key": {"S": batch_key},
+                            "expires_at": {"N": expires},
+                        },
+                        "ConditionExpression": (
+                            "attribute_not_exists(idempotency_key) OR batch_key = :batch"
+                        ),
+                        "ExpressionAttributeValues": {":batch": {"S": batch_key}},
+                    }
+                }
+                for event_id in chunk
+            ]
+            try:
+                self._db.transact_write_items(TransactItems=actions)
+            except ClientError as error:
+                if error.response["Error"]["Code"] == "TransactionCanceledException":
+                    raise ClaimConflict(f"claims of batch {batch_key} raced another") from error
+                raise
+        return duplicates
+
+    def _holders(self, event_ids: Sequence[str]) -> dict[str, str]:
+        """Event id -> batch key, for the ids already claimed."""
+        holders: dict[str, str] = {}
+        for chunk in _chunks(list(event_ids), _GET_LIMIT):
+            request: dict[str, Any] = {
+                self._table: {
+                    "Keys": [{"idempotency_key": {"S": i}} for i in chunk],
+                    "ConsistentRead": True,
+                    "ProjectionExpression": "idempotency_key, batch_key",
+                }
+            }
+            while request:
+                answer = self._db.batch_get_item(RequestItems=request)
+                for item in answer["Responses"].get(self._table, []):
+                    holders[item["idempotency_key"]["S"]] = item["batch_key"]["S"]
+                request = answer.get("UnprocessedKeys") or {}
+        return holders
+
+    def count_attempt(self, shard_id: str, sequence_number: str) -> tuple[int, bool]:
+        """Count one more failed attempt at a record: (attempts so far, already dead-lettered)."""
+        answer = self._db.update_item(
+            TableName=self._table,
+            Key=self._poison_key(shard_id, sequence_number),
+            UpdateExpression="ADD attempts :one SET expires_at = :expires",
+            ExpressionAttributeValues={
+                ":one": {"N": "1"},
+                ":expires": {"N": str(int(self._clock()) + self._ttl_seconds)},
+            },
+            ReturnValues="ALL_NEW",
+        )
+        item = answer["Attributes"]
+        return int(item["attempts"]["N"]), "dead_lettered" in item
+
+    def mark_dead_lettered(self, shard_id: str, sequence_number: str) -> None:
+        self._db.update_item(
+            TableName=self._table,
+            Key=self._poison_key(shard_id, sequence_number),
+            UpdateExpression="SET dead_lettered = :yes",
+            ExpressionAttributeValues={":yes": {"BOOL": True}},
+        )
+
+    @staticmethod
+    def _poison_key(shard_id: str, sequence_number: str) -> dict[str, Any]:
+        return {"idempotency_key": {"S": f"poison#{shard_id}#{sequence_number}"}}
+
+
+def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

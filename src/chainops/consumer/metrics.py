@@ -1,0 +1,79 @@
+"""The consumers' CloudWatch metrics, aggregated as statistic sets and flushed periodically.
+
+One PutMetricData call per flush carries every metric, so metrics cost no call per batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Unit = Literal["Seconds", "Milliseconds", "Count"]
+
+# Seconds from an event's block_time to its object being durable in S3.
+BLOCK_PROCESSING_LAG = "BlockProcessingLag"
+MILLIS_BEHIND_LATEST = "MillisBehindLatest"
+RECORDS_PER_BATCH = "RecordsPerBatch"
+EVENTS_LANDED = "EventsLanded"
+DUPLICATES_DROPPED = "DuplicatesDropped"
+DEAD_LETTERED = "DeadLettered"
+
+
+@dataclass(slots=True)
+class _Statistics:
+    unit: Unit
+    count: int = 0
+    total: float = 0.0
+    low: float = 0.0
+    high: float = 0.0
+
+    def add(self, value: float) -> None:
+        self.low = value if self.count == 0 else min(self.low, value)
+        self.high = value if self.count == 0 else max(self.high, value)
+        self.count += 1
+        self.total += value
+
+
+class Metrics:
+    def __init__(
+        self,
+        cloudwatch: Any,
+        *,
+        namespace: str,
+        stream: str,
+        clock: Callable[[], float],
+        interval_seconds: float = 10.0,
+    ) -> None:
+        self._cloudwatch = cloudwatch
+        self._namespace = namespace
+        self._dimensions = [{"Name": "Stream", "Value": stream}]
+        self._clock = clock
+        self._interval = interval_seconds
+        self._pending: dict[str, _Statistics] = {}
+        self._flushed_at = clock()
+
+    def observe(self, name: str, value: float, unit: Unit) -> None:
+        self._pending.setdefault(name, _Statistics(unit)).add(value)
+
+    def flush(self, *, force: bool = False) -> None:
+        """Publish what was observed when the interval is up (or now, when forced)."""
+        if not self._pending or (not force and self._clock() - self._flushed_at < self._interval):
+            return
+        data = [
+            {
+                "MetricName": name,
+                "Dimensions": self._dimensions,
+                "Unit": stats.unit,
+                "StatisticValues": {
+                    "SampleCount": stats.count,
+                    "Sum": stats.total,
+                    "Minimum": stats.low,
+                    "Maximum": stats.high,
+                },
+            }
+            for name, stats in self._pending.items()
+        ]
+        self._cloudwatch.put_metric_data(Namespace=self._namespace, MetricData=data)
+        self._pending.clear()
+        self._flushed_at = self._clock()

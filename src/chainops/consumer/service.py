@@ -1,0 +1,200 @@
+"""The consumer process: keep a fair share of leases, land their shards, stop cleanly.
+
+One thread serves every leased shard in turn, a batch at a time, so each shard is strictly
+serial. Every third of a lease period it heartbeats, renews its leases and rebalances.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+from chainops.consumer.config import ConsumerConfig
+from chainops.consumer.idempotency import ClaimConflict, IdempotencyTable
+from chainops.consumer.leases import LeaseTable, LostLease, plan
+from chainops.consumer.metrics import Metrics
+from chainops.consumer.sinks import DeadLetterQueue, Lake
+from chainops.consumer.stream import StreamReader
+from chainops.consumer.worker import CrashPoint, Services, ShardWorker
+
+log = logging.getLogger(__name__)
+
+# Pause when no shard had records, so an idle consumer costs a few calls a second.
+IDLE_SECONDS = 0.25
+_RETRIES = Config(retries={"max_attempts": 5, "mode": "standard"}, connect_timeout=5)
+# boto3-stubs types clients per literal service name; this module picks them by name.
+_new_client: Callable[..., Any] = boto3.client
+
+
+class ConsumerError(Exception):
+    """The consumer cannot start (a missing resource, no credentials); the message says why."""
+
+
+class Consumer:
+    def __init__(self, config: ConsumerConfig, services: Services) -> None:
+        self._config = config
+        self._services = services
+        self._workers: dict[str, ShardWorker] = {}
+        self._rebalance_at = 0.0
+
+    @property
+    def shards(self) -> list[str]:
+        return sorted(self._workers)
+
+    def run(self, stop: threading.Event) -> None:
+        """Work until `stop` is set; then checkpointed leases are released for the others."""
+        leases = self._services.leases
+        while not stop.is_set():
+            if self._services.clock() >= self._rebalance_at:
+                self._rebalance()
+            consumed = 0
+            for shard_id in list(self._workers):
+                if stop.is_set():
+                    break
+                consumed += self._step(shard_id)
+            self._services.metrics.flush()
+            if not consumed:
+                stop.wait(IDLE_SECONDS)
+        self._services.metrics.flush(force=True)
+        for shard_id in list(self._workers):
+            leases.release(shard_id)
+        leases.leave()
+        log.info("consumer stopped", extra={"released": self.shards})
+
+    def _step(self, shard_id: str) -> int:
+        worker = self._workers[shard_id]
+        try:
+            consumed = worker.step()
+        except (LostLease, ClaimConflict) as error:
+            # Another holder may be at work: stop this shard now; a rebalance looks again.
+            log.warning("shard dropped", extra={"shard": shard_id, "reason": str(error)})
+            del self._workers[shard_id]
+            return 0
+        except (ClientError, BotoCoreError) as error:
+            log.warning("batch failed", extra={"shard": shard_id, "error": str(error)})
+            worker.reset()
+            return 0
+        if worker.finished:
+            log.info("shard finished", extra={"shard": shard_id})
+            self._services.leases.release(shard_id)
+            del self._workers[shard_id]
+        return consumed
+
+    def _rebalance(self) -> None:
+        services = self._services
+        leases = services.leases
+        self._rebalance_at = services.clock() + self._config.lease_seconds / 3
+        try:
+            leases.heartbeat()
+            for shard_id in list(self._workers):
+                try:
+                    leases.renew(shard_id)
+                except LostLease:
+                    log.warning("lease lost", extra={"shard": shard_id})
+                    del self._workers[shard_id]
+            shards = services.reader.shards()
+            table, live = leases.scan()
+            decision = plan(
+                shards,
+                table,
+                me=self._config.consumer_id,
+                live_consumers=live,
+                now=services.clock(),
+            )
+            for shard_id in decision.shed:
+                leases.release(shard_id)
+                self._workers.pop(shard_id, None)
+            by_id = {shard.shard_id: shard for shard in shards}
+            for shard_id in decision.take:
+                try:
+                    lease = leases.take(shard_id)
+                except LostLease:
+                    continue  # another consumer was quicker
+                self._workers[shard_id] = ShardWorker(by_id[shard_id], lease, services)
+        except (ClientError, BotoCoreError) as error:
+            log.warning("rebalance failed", extra={"error": str(error)})
+            return
+        if decision.take or decision.shed:
+            log.info(
+                "leases rebalanced",
+                extra={"took": decision.take, "shed": decision.shed, "shards": self.shards},
+            )
+
+
+def connect(config: ConsumerConfig, *, crash_at: CrashPoint | None) -> Services:
+    """Clients for the consumer's resources, checked once so a wrong name fails at start."""
+
+    def client(service: str) -> Any:
+        return _new_client(service, endpoint_url=config.endpoint_url, config=_RETRIES)
+
+    try:
+        kinesis, dynamodb, s3, sqs = (client(s) for s in ("kinesis", "dynamodb", "s3", "sqs"))
+        cloudwatch = client("cloudwatch")
+        kinesis.describe_stream_summary(StreamName=config.stream)
+        for table in (config.lease_table, config.idempotency_table):
+            dynamodb.describe_table(TableName=table)
+        s3.head_bucket(Bucket=config.bucket)
+        sqs.get_queue_attributes(QueueUrl=config.dlq_url, AttributeNames=["QueueArn"])
+    except (ClientError, BotoCoreError) as error:
+        raise ConsumerError(str(error)) from error
+    clock = time.time
+    return Services(
+        reader=StreamReader(kinesis, stream=config.stream),
+        leases=LeaseTable(
+            dynamodb,
+            table=config.lease_table,
+            stream=config.stream,
+            owner=config.consumer_id,
+            lease_seconds=config.lease_seconds,
+        ),
+        idempotency=IdempotencyTable(
+            dynamodb,
+            table=config.idempotency_table,
+            ttl_seconds=config.idempotency_ttl_seconds,
+            clock=clock,
+        ),
+        lake=Lake(s3, bucket=config.bucket),
+        dead_letters=DeadLetterQueue(sqs, queue_url=config.dlq_url, stream=config.stream),
+        metrics=Metrics(
+            cloudwatch, namespace=config.metrics_namespace, stream=config.stream, clock=clock
+        ),
+        clock=clock,
+        max_attempts=config.max_attempts,
+        batch_limit=config.batch_limit,
+        crash_point=_crash_hook(crash_at),
+    )
+
+
+def _crash_hook(crash_at: CrashPoint | None) -> Callable[[CrashPoint], None]:
+    def crash_point(point: CrashPoint) -> None:
+        if point == crash_at:
+            log.warning("crashing on purpose", extra={"at": point})
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    return crash_point
+
+
+def run(config: ConsumerConfig, *, crash_at: CrashPoint | None = None) -> int:
+    """The foreground service: JSON logs on stderr, clean exit on SIGTERM or SIGINT."""
+    from chainops.validator.server import JsonFormatter
+
+    handler = logging.StreamHandler()
+    handler.setFormatter(JsonFormatter())
+    logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
+    services = connect(config, crash_at=crash_at)
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        # The batch in hand finishes and is checkpointed: the loop checks between batches.
+        signal.signal(signum, lambda *_: stop.set())
+    log.info("consumer started", extra={"consumer": config.consumer_id, "stream": config.stream})
+    Consumer(config, services).run(stop)
+    return 0

@@ -1,0 +1,78 @@
+"""Reading a Kinesis stream: its shards, iterators and one GetRecords page at a time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from chainops.consumer.leases import Shard
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    sequence_number: str
+    data: bytes
+    partition_key: str
+    arrival: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    records: list[Record]
+    # None once a closed shard has been read to its end (SHARD_END).
+    next_iterator: str | None
+    millis_behind_latest: int
+
+
+class StreamReader:
+    def __init__(self, kinesis: Any, *, stream: str) -> None:
+        self._kinesis = kinesis
+        self._stream = stream
+
+    def shards(self) -> list[Shard]:
+        found: list[Shard] = []
+        request: dict[str, Any] = {"StreamName": self._stream}
+        while True:
+            answer = self._kinesis.list_shards(**request)
+            for shard in answer["Shards"]:
+                parents = (shard.get("ParentShardId"), shard.get("AdjacentParentShardId"))
+                found.append(
+                    Shard(
+                        shard_id=shard["ShardId"],
+                        parents=tuple(p for p in parents if p),
+                        closed="EndingSequenceNumber" in shard["SequenceNumberRange"],
+                    )
+                )
+            token = answer.get("NextToken")
+            if not token:
+                return found
+            request = {"NextToken": token}
+
+    def iterator(self, shard_id: str, checkpoint: str | None) -> str:
+        """An iterator just after the checkpoint, or at the oldest record without one."""
+        position: dict[str, str] = (
+            {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "StartingSequenceNumber": checkpoint}
+            if checkpoint
+            else {"ShardIteratorType": "TRIM_HORIZON"}
+        )
+        answer = self._kinesis.get_shard_iterator(
+            StreamName=self._stream, ShardId=shard_id, **position
+        )
+        return str(answer["ShardIterator"])
+
+    def read(self, iterator: str, limit: int) -> Page:
+        answer = self._kinesis.get_records(ShardIterator=iterator, Limit=limit)
+        return Page(
+            records=[
+                Record(
+                    sequence_number=r["SequenceNumber"],
+                    data=r["Data"],
+                    partition_key=r["PartitionKey"],
+                    arrival=r["ApproximateArrivalTimestamp"],
+                )
+                for r in answer["Records"]
+            ],
+            next_iterator=answer.get("NextShardIterator"),
+            millis_behind_latest=int(answer.get("MillisBehindLatest", 0)),
+        )

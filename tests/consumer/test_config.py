@@ -1,0 +1,73 @@
+"""Consumer configuration from flags: defaults, validation, exit code 2 on bad input."""
+
+from __future__ import annotations
+
+import argparse
+
+import pytest
+from pydantic import ValidationError
+
+from chainops.cli import main
+from chainops.consumer.cli import build_config, register
+
+GOOD = [
+    "--stream", "chainops-events",
+    "--lease-table", "chainops-leases",
+    "--idempotency-table", "chainops-idempotency",
+    "--bucket", "chainops-lake",
+    "--dlq-url", "http://127.0.0.1:4602/123456789012/chainops-dlq",
+]  # fmt: skip
+
+
+def _parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    register(parser.add_subparsers())
+    return parser.parse_args(["consumer", *argv])
+
+
+def test_defaults() -> None:
+    """Unset flags take the documented defaults; the consumer id is hostname-pid."""
+    config = build_config(_parse(GOOD))
+    assert (config.max_attempts, config.batch_limit, config.lease_seconds) == (3, 1000, 10)
+    assert config.metrics_namespace == "chainops/pipeline"
+    assert config.idempotency_ttl_seconds == 7 * 86_400
+    assert config.consumer_id.rsplit("-", 1)[1].isdigit()
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "field"),
+    [
+        ("--batch-limit", "0", "batch_limit"),
+        ("--batch-limit", "10001", "batch_limit"),
+        ("--max-attempts", "0", "max_attempts"),
+        ("--lease-seconds", "1", "lease_seconds"),
+        ("--bucket", "Not_A_Bucket", "bucket"),
+        ("--stream", "bad stream", "stream"),
+        ("--dlq-url", "queue", "dlq_url"),
+        ("--endpoint-url", "localhost:4602", "endpoint_url"),
+        ("--consumer-id", "a#b", "consumer_id"),
+    ],
+)
+def test_bad_values_are_refused(flag: str, value: str, field: str) -> None:
+    """Each bad value fails validation naming its field."""
+    with pytest.raises(ValidationError) as caught:
+        build_config(_parse([*GOOD, flag, value]))
+    assert [error["loc"][0] for error in caught.value.errors()] == [field]
+
+
+def test_cli_exits_2_with_a_clear_message(capsys: pytest.CaptureFixture[str]) -> None:
+    """Bad input ends the command with exit 2 and one line per problem, no traceback."""
+    assert main(["consumer", *GOOD, "--batch-limit", "0", "--bucket", "UP"]) == 2
+    err = capsys.readouterr().err
+    assert "chainops consumer: batch_limit:" in err
+    assert "chainops consumer: bucket:" in err
+    assert "Traceback" not in err
+
+
+def test_unknown_crash_point_is_refused(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The test hook's variable accepts only the documented crash points."""
+    monkeypatch.setenv("CHAINOPS_CONSUMER_CRASH_AT", "sometime")
+    assert main(["consumer", *GOOD]) == 2
+    assert "CHAINOPS_CONSUMER_CRASH_AT" in capsys.readouterr().err
