@@ -99,6 +99,9 @@ def _parser() -> argparse.ArgumentParser:
     from chainops.validator.cli import register as register_validator
 
     register_validator(commands)
+    from chainops.listener.cli import register as register_listener
+
+    register_listener(commands)
     from chainops.consumer.cli import register as register_consumer
 
     register_consumer(commands)

@@ -1,0 +1,199 @@
+"""Real parts for the listener's tests: lab Kinesis/DynamoDB, validator and listener processes."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from chainops.lab import aws
+from chainops.lab.settings import LabSettings
+from chainops.pipeline.events import Event, decode
+from tests.validator_node import FAST, Validator, start_validator_process
+
+STREAM = "chain-events"
+TABLE = "listener-checkpoints"
+LISTENER_ID = "test-listener"
+
+
+@dataclass
+class Aws:
+    settings: LabSettings
+    kinesis: Any
+    dynamodb: Any
+
+    def checkpoint(self) -> int | None:
+        item = self.dynamodb.get_item(
+            TableName=TABLE, Key={"listener_id": {"S": LISTENER_ID}}, ConsistentRead=True
+        ).get("Item")
+        return None if item is None else int(item["slot"]["N"])
+
+    def events(self) -> list[Event]:
+        """Every record of every shard, from the start of the stream."""
+        events: list[Event] = []
+        for shard in self.kinesis.list_shards(StreamName=STREAM)["Shards"]:
+            iterator = self.kinesis.get_shard_iterator(
+                StreamName=STREAM, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
+            )["ShardIterator"]
+            while iterator:
+                answer = self.kinesis.get_records(ShardIterator=iterator, Limit=10_000)
+                events.extend(decode(record["Data"]) for record in answer["Records"])
+                if not answer["Records"]:
+                    break
+                iterator = answer.get("NextShardIterator")
+        return events
+
+
+@pytest.fixture
+def lab_aws(lab: LabSettings) -> Aws:
+    """The stream (two shards) and checkpoint table the blockchain stack would create."""
+    kinesis = aws.client(lab, "kinesis")
+    dynamodb = aws.client(lab, "dynamodb")
+    kinesis.create_stream(StreamName=STREAM, ShardCount=2)
+    dynamodb.create_table(
+        TableName=TABLE,
+        KeySchema=[{"AttributeName": "listener_id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "listener_id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    kinesis.get_waiter("stream_exists").wait(StreamName=STREAM)
+    return Aws(lab, kinesis, dynamodb)
+
+
+@pytest.fixture
+def start_validator(tmp_path: Path) -> Iterator[Callable[..., Validator]]:
+    """Validators on 50 ms slots with load and 1 s performance samples; stopped afterwards."""
+    started: list[Validator] = []
+
+    def start(*args: str) -> Validator:
+        extra = ["--tps", "200", "--signers", "0", "--sample-period-s", "1", *args]
+        validator = start_validator_process(tmp_path, [*FAST, *extra])
+        started.append(validator)
+        return validator
+
+    yield start
+    for validator in started:
+        validator.stop()
+
+
+@dataclass
+class ListenerProcess:
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    def lines(self) -> list[dict[str, Any]]:
+        return [
+            json.loads(line) for line in self.log.read_text().splitlines() if line.startswith("{")
+        ]
+
+    def logged(self, message: str) -> list[dict[str, Any]]:
+        return [line for line in self.lines() if line["msg"] == message]
+
+    def wait_logged(self, message: str, timeout: float = 20) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if found := self.logged(message):
+                return found[0]
+            assert self.process.poll() is None, self.log.read_text()
+            time.sleep(0.05)
+        raise AssertionError(f"no {message!r} in {timeout} s:\n{self.log.read_text()}")
+
+    def terminate(self, timeout: float = 30) -> int:
+        self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(timeout=timeout)
+
+    def counters(self) -> dict[str, int]:
+        (stopped,) = self.logged("listener stopped")
+        counters: dict[str, int] = stopped["counters"]
+        return counters
+
+
+@pytest.fixture
+def start_listener(tmp_path: Path, lab_aws: Aws) -> Iterator[Callable[..., ListenerProcess]]:
+    """`chainops listener` subprocesses against the lab; any still running are killed after."""
+    started: list[ListenerProcess] = []
+
+    def start(*validators: Validator, args: tuple[str, ...] = ()) -> ListenerProcess:
+        nodes = [f for v in validators for f in ("--rpc", v.rpc_url, "--ws", v.ws_url)]
+        command = [
+            sys.executable,
+            "-c",
+            "import sys; from chainops.cli import main; sys.exit(main())",
+            "listener",
+            *nodes,
+            "--stream", STREAM,
+            "--checkpoint-table", TABLE,
+            "--listener-id", LISTENER_ID,
+            "--endpoint-url", lab_aws.settings.endpoint,
+            "--linger-ms", "50",
+            "--checkpoint-interval-s", "0.2",
+            "--stats-interval-s", "2",
+            *args,
+        ]  # fmt: skip
+        log = tmp_path / f"listener-{len(started)}.log"
+        env = {**os.environ, **lab_aws.settings.aws_env()}
+        with log.open("wb") as out:
+            process = subprocess.Popen(command, stdout=out, stderr=out, env=env)
+        listener = ListenerProcess(process, log)
+        started.append(listener)
+        return listener
+
+    yield start
+    for listener in started:
+        if listener.process.poll() is None:
+            listener.process.kill()
+            listener.process.wait()
+
+
+def rpc(url: str, method: str, params: list[Any]) -> Any:
+    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}).encode()
+    request = urllib.request.Request(url, body, {"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        answer = json.load(response)
+    assert "error" not in answer, answer
+    return answer["result"]
+
+
+def chain_signatures(validator: Validator, first: int, last: int) -> dict[int, list[str]]:
+    """Each block's transaction signatures in [first, last], as the validator serves them."""
+    config = {"commitment": "confirmed"}
+    blocks: dict[int, list[str]] = {}
+    for slot in rpc(validator.rpc_url, "getBlocks", [first, last, config]):
+        block = rpc(
+            validator.rpc_url,
+            "getBlock",
+            [slot, {**config, "transactionDetails": "signatures", "rewards": False}],
+        )
+        blocks[slot] = block["signatures"]
+    return blocks
+
+
+def wait_for(predicate: Callable[[], Any], *, timeout: float, what: str) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if value := predicate():
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+def published_signatures(events: list[Event], first: int, last: int) -> dict[int, list[str]]:
+    """Transaction signatures per slot in [first, last] as the stream holds them (with repeats)."""
+    blocks: dict[int, list[str]] = {}
+    for event in sorted(events, key=lambda e: (e.slot, e.tx_index)):
+        if event.type == "transaction" and first <= event.slot <= last:
+            blocks.setdefault(event.slot, []).append(event.signature)
+    return blocks
+
+
+__all__ = ["FAST", "Aws", "ListenerProcess", "Validator", "start_validator_process"]

@@ -1,0 +1,57 @@
+"""The listener against a real validator and the lab's Kinesis/DynamoDB, without faults."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+
+from tests.listener.conftest import (
+    Aws,
+    ListenerProcess,
+    Validator,
+    chain_signatures,
+    published_signatures,
+    wait_for,
+)
+
+RUN_SLOTS = 40  # 2 s of 50 ms slots
+
+
+def test_every_transaction_published_exactly_once_and_checkpoint_advances(
+    start_validator: Callable[..., Validator],
+    start_listener: Callable[..., ListenerProcess],
+    lab_aws: Aws,
+):
+    """Each block's transactions land in the stream once each; SIGTERM flushes and checkpoints."""
+    validator = start_validator()
+    listener = start_listener(validator)
+    first = listener.wait_logged("listener starting")["from_slot"]
+    wait_for(
+        lambda: (lab_aws.checkpoint() or 0) >= first + RUN_SLOTS,
+        timeout=30,
+        what="the checkpoint to advance",
+    )
+    assert listener.terminate() == 0, listener.log.read_text()
+    last = lab_aws.checkpoint()
+    assert last is not None
+    assert last >= first + RUN_SLOTS
+
+    events = lab_aws.events()
+    expected = chain_signatures(validator, first, last)
+    assert sum(map(len, expected.values())) > RUN_SLOTS  # the run carried real load
+    assert published_signatures(events, first, last) == expected
+    ids = Counter(event.id for event in events)
+    assert max(ids.values()) == 1, "no event published twice without faults"
+    assert max(event.slot for event in events) <= last, "nothing published past the checkpoint"
+
+    logs = [event for event in events if event.type == "log"]
+    assert logs, "memo and token transactions yield log events under the default filter"
+    assert {event.data["program"] for event in logs} <= {
+        "Memo1UhkJRfHyvLMcVucJwxXeuD728EqVDDwQDxFMNo",
+        "MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr",
+        "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA",
+        "TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb",
+    }
+    counters = listener.counters()
+    assert counters["events_published"] == len(events)
+    assert counters["records_retried"] == 0
