@@ -196,4 +196,18 @@ def published_signatures(events: list[Event], first: int, last: int) -> dict[int
     return blocks
 
 
+def assert_same_blocks(published: dict[int, list[str]], expected: dict[int, list[str]]) -> None:
+    """Per slot, the stream's transactions are the block's, in order; differences named."""
+    differing = {
+        slot: {
+            "missing": sorted(set(expected.get(slot, [])) - set(published.get(slot, []))),
+            "extra": sorted(set(published.get(slot, [])) - set(expected.get(slot, []))),
+            "counts": (len(expected.get(slot, [])), len(published.get(slot, []))),
+        }
+        for slot in sorted(set(published) | set(expected))
+        if published.get(slot) != expected.get(slot)
+    }
+    assert not differing, f"slots differing from the chain: {differing}"
+
+
 __all__ = ["FAST", "Aws", "ListenerProcess", "Validator", "start_validator_process"]

@@ -37,6 +37,7 @@ class SlotFollower:
         self.counters = counters
         self.wake = wake
         self.processed: int | None = None
+        self._failures = 0  # connection failures since the last notification
 
     async def run(self) -> None:
         while True:
@@ -47,7 +48,11 @@ class SlotFollower:
             except (aiohttp.ClientError, OSError, TimeoutError, ConnectionDropped) as error:
                 reason = f"websocket {node.ws_url}: {type(error).__name__}: {error}"
                 self.pool.failed(generation, reason)
-                await asyncio.sleep(min(self.clock.slot_time_s, 1.0))
+                # Exponential from one slot time up to the watchdog: quick after a blip,
+                # quiet while a node stays down.
+                delay = self.clock.slot_time_s * 2 ** min(self._failures, 16)
+                self._failures += 1
+                await asyncio.sleep(min(delay, self.clock.watchdog_s))
             self.counters.reconnects += 1
 
     async def _follow(self, url: str, generation: int) -> None:
@@ -73,6 +78,7 @@ class SlotFollower:
                     self._on_slot(int(payload["params"]["result"]["slot"]), heard)
 
     def _on_slot(self, slot: int, at: float) -> None:
+        self._failures = 0
         previous = self.processed
         if previous is not None and slot > previous + 1:
             self.counters.gaps_detected += 1

@@ -1,0 +1,184 @@
+"""Faults: crash, dropped and stalled websockets, Kinesis throttling, failover. Nothing lost."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable
+
+from chainops.lab import faults
+from chainops.lab.faults import KinesisFault
+from chainops.pipeline.events import Event
+from tests.listener.conftest import (
+    Aws,
+    ListenerProcess,
+    Validator,
+    assert_same_blocks,
+    chain_signatures,
+    published_signatures,
+    wait_for,
+)
+
+RUN_SLOTS = 40  # 2 s of 50 ms slots
+
+
+def _distinct(published: dict[int, list[str]]) -> dict[int, list[str]]:
+    return {slot: list(dict.fromkeys(signatures)) for slot, signatures in published.items()}
+
+
+def _advance(aws: Aws, past: int, *, slots: int = RUN_SLOTS, timeout: float = 30) -> int:
+    return int(
+        wait_for(
+            lambda: (c := aws.checkpoint()) is not None and c >= past + slots and c,
+            timeout=timeout,
+            what=f"the checkpoint to pass {past + slots}",
+        )
+    )
+
+
+def _stop_and_check(
+    listener: ListenerProcess, validator: Validator, aws: Aws, first: int
+) -> tuple[list[Event], int]:
+    """SIGTERM, then every transaction of [first, checkpoint] is in the stream at least once."""
+    assert listener.terminate() == 0, listener.log.read_text()
+    last = aws.checkpoint()
+    assert last is not None
+    events = aws.events()
+    expected = chain_signatures(validator, first, last)
+    assert_same_blocks(_distinct(published_signatures(events, first, last)), expected)
+    return events, last
+
+
+def test_kill_9_resumes_from_the_checkpoint_with_no_slot_missing(
+    start_validator: Callable[..., Validator],
+    start_listener: Callable[..., ListenerProcess],
+    lab_aws: Aws,
+):
+    """A crashed listener restarts after its checkpoint; repeats only past the checkpoint."""
+    validator = start_validator()
+    crashed = start_listener(validator)
+    first = crashed.wait_logged("listener starting")["from_slot"]
+    _advance(lab_aws, first, slots=20)
+    crashed.process.kill()
+    crashed.process.wait()
+    at_crash = lab_aws.checkpoint()
+    assert at_crash is not None
+    time.sleep(0.5)  # slots go by while it is down
+
+    restarted = start_listener(validator)
+    assert restarted.wait_logged("listener starting")["from_slot"] == at_crash + 1
+    _advance(lab_aws, at_crash)
+    events, _ = _stop_and_check(restarted, validator, lab_aws, first)
+    repeated = {e.slot for e in events if Counter(x.id for x in events)[e.id] > 1}
+    assert all(slot > at_crash for slot in repeated), "slots up to the checkpoint sent once"
+
+
+def test_dropped_and_stalled_websockets_are_detected_and_backfilled(
+    start_validator: Callable[..., Validator],
+    start_listener: Callable[..., ListenerProcess],
+    lab_aws: Aws,
+):
+    """Websockets refused for ~20 slots, then a stalled node: gaps found, filled, exactly once."""
+    validator = start_validator()
+    listener = start_listener(validator)
+    first = listener.wait_logged("listener starting")["from_slot"]
+    listener.wait_logged("subscribed to slots")
+    _advance(lab_aws, first, slots=10)
+
+    validator.faults.set(ws_reject=True)
+    assert validator.faults.drop_websockets() >= 1
+    time.sleep(1.0)
+    validator.faults.set(ws_reject=False)
+    resumed = _advance(lab_aws, first, slots=10)
+
+    validator.faults.set(stall_slots=True)
+    listener.wait_logged("slot notifications stalled")
+    validator.faults.set(stall_slots=False)
+    _advance(lab_aws, resumed)
+
+    events, _ = _stop_and_check(listener, validator, lab_aws, first)
+    assert max(Counter(e.id for e in events).values()) == 1
+    counters = listener.counters()
+    assert counters["gaps_detected"] >= 2
+    assert counters["stalls"] >= 1
+    assert counters["reconnects"] >= 2
+    backfills = listener.logged("backfilling")
+    assert any(b["to"] - b["from"] >= 10 for b in backfills), backfills
+
+
+def test_kinesis_throttling_retries_only_the_failed_entries(
+    start_validator: Callable[..., Validator],
+    start_listener: Callable[..., ListenerProcess],
+    lab_aws: Aws,
+):
+    """Partial failures re-send just the failed 30%; refused calls are re-sent whole; no dups."""
+    validator = start_validator()
+    settings = lab_aws.settings
+    faults.inject(settings, KinesisFault("PutRecords", mode="partial", fraction=0.3, count=5))
+    listener = start_listener(validator)
+    first = listener.wait_logged("listener starting")["from_slot"]
+    wait_for(lambda: not faults.active(settings), timeout=20, what="the partial fault to fire")
+    faults.inject(settings, KinesisFault("PutRecords", mode="fail", count=3))
+    wait_for(lambda: not faults.active(settings), timeout=20, what="the failing fault to fire")
+    _advance(lab_aws, first)
+
+    events, _ = _stop_and_check(listener, validator, lab_aws, first)
+    assert max(Counter(e.id for e in events).values()) == 1, "a retry duplicated an entry"
+    counters = listener.counters()
+    assert counters["records_retried"] >= 5
+    assert counters["calls_retried"] >= 3
+    assert counters["events_published"] == len(events)
+
+
+def test_sigterm_flushes_the_partial_batch_and_checkpoints(
+    start_validator: Callable[..., Validator],
+    start_listener: Callable[..., ListenerProcess],
+    lab_aws: Aws,
+):
+    """With a long linger a partial batch waits; SIGTERM sends it, checkpoints it, exits 0."""
+    validator = start_validator()
+    listener = start_listener(validator, args=("--linger-ms", "60000"))
+    first = listener.wait_logged("listener starting")["from_slot"]
+    _advance(lab_aws, first, slots=20)
+    time.sleep(0.3)
+    before = lab_aws.checkpoint()
+    assert before is not None
+    events, last = _stop_and_check(listener, validator, lab_aws, first)
+    assert last > before, "the flushed batch moved the checkpoint"
+    assert max(Counter(e.id for e in events).values()) == 1
+
+
+def test_failover_to_the_second_node_when_the_first_dies(
+    start_validator: Callable[..., Validator],
+    start_listener: Callable[..., ListenerProcess],
+    lab_aws: Aws,
+):
+    """Two nodes on one slot clock: killing the first, the listener carries on from the second."""
+    genesis = f"{time.time():.3f}"
+    first_node = start_validator("--genesis-time", genesis)
+    second_node = start_validator("--genesis-time", genesis, "--seed", "1")
+    listener = start_listener(first_node, second_node, args=("--queue-blocks", "4"))
+    first = listener.wait_logged("listener starting")["from_slot"]
+    _advance(lab_aws, first, slots=20)
+    first_node.process.kill()
+    first_node.process.wait()
+    killed_at = rpc_slot(second_node)
+    listener.wait_logged("failing over")
+    _advance(lab_aws, killed_at)
+
+    assert listener.terminate() == 0, listener.log.read_text()
+    last = lab_aws.checkpoint()
+    assert last is not None
+    # Blocks fetched from the first node before it died may still be published; after a
+    # margin (queue + one fetch window) every slot comes from the second node.
+    after = killed_at + 20
+    expected = chain_signatures(second_node, after, last)
+    published = published_signatures(lab_aws.events(), after, last)
+    assert_same_blocks(_distinct(published), expected)
+    assert listener.counters()["failovers"] >= 1
+
+
+def rpc_slot(validator: Validator) -> int:
+    from tests.listener.conftest import rpc
+
+    return int(rpc(validator.rpc_url, "getSlot", [{"commitment": "confirmed"}]))
