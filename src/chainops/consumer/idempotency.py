@@ -1,8 +1,10 @@
 """The idempotency table: event-id claims by batch key, and attempt counts of poison records.
 
 A claim item is `{idempotency_key: <event id>, batch_key, expires_at}`. Claims are made a
-batch at a time (BatchGetItem, then conditional TransactWriteItems of 100) rather than one
-conditional write per event: see docs/consumer.md for the measurement behind that.
+batch at a time (BatchGetItem, then BatchWriteItem) rather than one conditional write per
+event: see docs/consumer.md for the measurement behind that. The writes are unconditional:
+duplicates of an id share a shard and a shard's batches are claimed in order by one lease
+holder at a time, so no other writer can claim an id between our read and our write.
 Poison records are counted in `poison#<shard id>#<sequence number>` items.
 """
 
@@ -11,16 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
-from botocore.exceptions import ClientError
-
 _GET_LIMIT = 100  # BatchGetItem keys a call
-_TRANSACT_LIMIT = 100  # TransactWriteItems actions a call
+_WRITE_LIMIT = 25  # BatchWriteItem puts a call
 T = TypeVar("T")
-
-
-class ClaimConflict(Exception):
-    """An id was claimed by another batch between our read and our write: a second lease
-    holder is at work on the shard, so this one must stop and re-check its lease."""
 
 
 class IdempotencyTable:
@@ -40,30 +35,22 @@ class IdempotencyTable:
         holders = self._holders(event_ids)
         duplicates = {i for i, holder in holders.items() if holder != batch_key}
         expires = str(int(self._clock()) + self._ttl_seconds)
-        for chunk in _chunks([i for i in event_ids if i not in holders], _TRANSACT_LIMIT):
-            actions = [
+        for chunk in _chunks([i for i in event_ids if i not in holders], _WRITE_LIMIT):
+            writes = [
                 {
-                    "Put": {
-                        "TableName": self._table,
+                    "PutRequest": {
                         "Item": {
                             "idempotency_key": {"S": event_id},
                             "batch_key": {"S": batch_key},
                             "expires_at": {"N": expires},
-                        },
-                        "ConditionExpression": (
-                            "attribute_not_exists(idempotency_key) OR batch_key = :batch"
-                        ),
-                        "ExpressionAttributeValues": {":batch": {"S": batch_key}},
+                        }
                     }
                 }
                 for event_id in chunk
             ]
-            try:
-                self._db.transact_write_items(TransactItems=actions)
-            except ClientError as error:
-                if error.response["Error"]["Code"] == "TransactionCanceledException":
-                    raise ClaimConflict(f"claims of batch {batch_key} raced another") from error
-                raise
+            request: dict[str, Any] = {self._table: writes}
+            while request:
+                request = self._db.batch_write_item(RequestItems=request).get("UnprocessedItems")
         return duplicates
 
     def _holders(self, event_ids: Sequence[str]) -> dict[str, str]:

@@ -19,7 +19,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chainops.consumer.config import ConsumerConfig
-from chainops.consumer.idempotency import ClaimConflict, IdempotencyTable
+from chainops.consumer.idempotency import IdempotencyTable
 from chainops.consumer.leases import LeaseTable, LostLease, plan
 from chainops.consumer.metrics import Metrics
 from chainops.consumer.sinks import DeadLetterQueue, Lake
@@ -74,7 +74,7 @@ class Consumer:
         worker = self._workers[shard_id]
         try:
             consumed = worker.step()
-        except (LostLease, ClaimConflict) as error:
+        except LostLease as error:
             # Another holder may be at work: stop this shard now; a rebalance looks again.
             log.warning("shard dropped", extra={"shard": shard_id, "reason": str(error)})
             del self._workers[shard_id]
