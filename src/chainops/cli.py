@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import sys
@@ -15,6 +16,9 @@ from chainops import paths
 from chainops.errors import LabError, RunError
 
 T = TypeVar("T")
+
+# Each service package brings its own subcommand through `register(commands)`.
+SERVICE_COMMANDS = ("chainops.validator.cli", "chainops.listener.cli", "chainops.consumer.cli")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -96,15 +100,15 @@ def _parser() -> argparse.ArgumentParser:
         "tf-env", help="write Terraform's CLI config; print the environment that uses it (JSON)"
     )
     tf_env.set_defaults(handler=_tf_env)
-    from chainops.validator.cli import register as register_validator
-
-    register_validator(commands)
-    from chainops.listener.cli import register as register_listener
-
-    register_listener(commands)
-    from chainops.consumer.cli import register as register_consumer
-
-    register_consumer(commands)
+    for module in SERVICE_COMMANDS:
+        try:
+            service = importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            # A node's release ships only the services it runs (the RPC node: the validator).
+            if exc.name is None or not module.startswith(exc.name):
+                raise
+            continue
+        service.register(commands)
     return parser
 
 

@@ -46,3 +46,18 @@ def test_unpacked_release_runs_with_a_bare_python(tmp_path: Path) -> None:
         check=True,
     )  # fmt: skip
     assert len(keypair.read_text().strip("[]\n").split(",")) == 64
+
+
+def test_release_validator_front_door_parses_its_flags(tmp_path: Path) -> None:
+    """The release holds the validator's package only: the CLI must not need the others."""
+    built = artifact.build()
+    with tarfile.open(built.path) as archive:
+        archive.extractall(tmp_path, filter="data")
+    lib = tmp_path / f"{artifact.NAME}-{built.version}" / "lib"
+    result = subprocess.run(
+        ["python3", "-S", "-c", "import sys; sys.path.insert(0, sys.argv[1]); "
+         "from chainops.cli import main; sys.exit(main(['validator', '--help']))", str(lib)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "--tps" in result.stdout
