@@ -115,7 +115,10 @@ class Pipeline:
     def caught_up(self, last: dict[str, str]) -> bool:
         """Every shard's checkpoint has reached its last put sequence number."""
         done = self.checkpoints()
-        return all(shard in done and int(done[shard]) >= int(seq) for shard, seq in last.items())
+        return all(
+            shard in done and (done[shard] == "SHARD_END" or int(done[shard]) >= int(seq))
+            for shard, seq in last.items()
+        )
 
     def dead_letters(self) -> list[dict[str, Any]]:
         sqs = self.client("sqs")

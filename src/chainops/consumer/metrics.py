@@ -5,9 +5,14 @@ One PutMetricData call per flush carries every metric, so metrics cost no call p
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+log = logging.getLogger(__name__)
 
 Unit = Literal["Seconds", "Milliseconds", "Count"]
 
@@ -74,6 +79,11 @@ class Metrics:
             }
             for name, stats in self._pending.items()
         ]
-        self._cloudwatch.put_metric_data(Namespace=self._namespace, MetricData=data)
+        try:
+            self._cloudwatch.put_metric_data(Namespace=self._namespace, MetricData=data)
+        except (ClientError, BotoCoreError) as error:
+            # Metrics must not stop the landing: keep the statistics for the next flush.
+            log.warning("metrics not published", extra={"error": str(error)})
+            return
         self._pending.clear()
         self._flushed_at = self._clock()

@@ -57,10 +57,11 @@ class Consumer:
             if self._services.clock() >= self._rebalance_at:
                 self._rebalance()
             consumed = 0
-            for shard_id in list(self._workers):
+            for shard_id, worker in list(self._workers.items()):
                 if stop.is_set():
                     break
-                consumed += self._step(shard_id)
+                if worker.ready():
+                    consumed += self._step(shard_id)
             self._services.metrics.flush()
             if not consumed:
                 stop.wait(IDLE_SECONDS)

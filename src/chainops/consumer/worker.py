@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 
 CrashPoint = Literal["after-claim", "after-write"]
 CRASH_POINTS: tuple[CrashPoint, ...] = ("after-claim", "after-write")
+# Pause of a shard after a failed step or record, before it is read again.
+RETRY_PAUSE_SECONDS = 1.0
 # Pages read to find the end of a crashed batch again before giving up on its extent.
 _REDO_PAGES = 20
 
@@ -54,11 +56,19 @@ class ShardWorker:
         self._checkpoint = lease.checkpoint
         self._inflight = lease.inflight
         self._iterator: str | None = None
+        self._resume_at = 0.0
         self.finished = lease.finished
+
+    def ready(self) -> bool:
+        return self._services.clock() >= self._resume_at
 
     def reset(self) -> None:
         """After a failed step: re-read from the checkpoint (the inflight extent still holds)."""
         self._iterator = None
+        self._pause()
+
+    def _pause(self) -> None:
+        self._resume_at = self._services.clock() + RETRY_PAUSE_SECONDS
 
     def step(self) -> int:
         """Land the next batch; the number of records consumed. Raises LostLease."""
@@ -85,6 +95,8 @@ class ShardWorker:
             self._finish(SHARD_END if end else consumed[-1].sequence_number)
         # After a cut, the next batch starts right after the checkpoint, not at page's end.
         self._iterator = None if cut or not consumed else next_iterator
+        if not consumed:
+            self._pause()  # its first record failed: retry it a little later
         return len(consumed)
 
     def _extent(self, page: Page) -> tuple[list[Record], str | None, bool]:
@@ -100,10 +112,12 @@ class ShardWorker:
             more = self._services.reader.read(next_iterator, self._services.batch_limit)
             records.extend(more.records)
             next_iterator = more.next_iterator
+        if not records:
+            return [], next_iterator, False  # nothing visible yet: keep the extent, read on
         kept = [r for r in records if int(r.sequence_number) <= last]
         if kept and self._key(kept[0]) == inflight.batch_key:
             return kept, next_iterator, len(kept) < len(records)
-        # Its records are gone (trimmed past retention): nothing left to repeat exactly.
+        # Its first records are gone (trimmed past retention): it cannot be repeated exactly.
         log.warning(
             "inflight batch not found again",
             extra={"shard": self.shard.shard_id, "batch": inflight.batch_key},
