@@ -74,10 +74,18 @@ def _invoked(
     inner: Sequence[Mapping[str, Any]] | None,
 ) -> list[str]:
     """Program ids of the top-level and inner instructions, first occurrence order."""
-    seen = dict.fromkeys(keys[ix["programIdIndex"]] for ix in instructions)
+    programs: list[str] = []
+    # A list scan beats a set for the few programs a transaction calls (the hot path).
+    for ix in instructions:
+        program = keys[ix["programIdIndex"]]
+        if program not in programs:
+            programs.append(program)
     for group in inner or ():
-        seen.update(dict.fromkeys(keys[ix["programIdIndex"]] for ix in group["instructions"]))
-    return list(seen)
+        for ix in group["instructions"]:
+            program = keys[ix["programIdIndex"]]
+            if program not in programs:
+                programs.append(program)
+    return programs
 
 
 def log_events(

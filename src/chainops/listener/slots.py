@@ -1,8 +1,8 @@
 """slotSubscribe on the current node: the processed tip, gap detection and the stall watchdog.
 
 Notifications only wake the block fetcher early; correctness never depends on them, since the
-fetcher always covers every slot up to the commitment's tip. A jump in the notified slots, a
-reconnect that missed slots, or no notification within the watchdog is logged as a gap.
+fetcher always covers every slot up to the commitment's tip. A notification whose parent was
+never notified (missed notifications, a reconnect), or none within the watchdog, is a gap.
 """
 
 from __future__ import annotations
@@ -75,14 +75,17 @@ class SlotFollower:
                 if payload.get("method") == "slotNotification":
                     heard = loop.time()
                     self.pool.succeeded()
-                    self._on_slot(int(payload["params"]["result"]["slot"]), heard)
+                    result = payload["params"]["result"]
+                    self._on_slot(int(result["slot"]), int(result["parent"]), heard)
 
-    def _on_slot(self, slot: int, at: float) -> None:
+    def _on_slot(self, slot: int, parent: int, at: float) -> None:
         self._failures = 0
         previous = self.processed
-        if previous is not None and slot > previous + 1:
+        # A jump whose parent is the last slot seen only passed skipped slots; a parent past
+        # it means notifications were missed.
+        if previous is not None and parent > previous:
             self.counters.gaps_detected += 1
-            log.info("slot notifications jumped", extra={"after": previous, "to": slot})
+            log.info("slot notifications missed", extra={"after": previous, "to": slot})
         self.clock.observe_notification(slot, at)
         if previous is None or slot > previous:
             self.processed = slot
