@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,6 @@ from chainops.lab.settings import LabSettings
 from chainops.pipeline.events import Event, decode
 from tests.validator_node import FAST, Validator, start_validator_process
 
-STREAM = "chain-events"
 TABLE = "listener-checkpoints"
 LISTENER_ID = "test-listener"
 
@@ -31,6 +31,7 @@ class Aws:
     settings: LabSettings
     kinesis: Any
     dynamodb: Any
+    stream: str
 
     def checkpoint(self) -> int | None:
         item = self.dynamodb.get_item(
@@ -41,9 +42,9 @@ class Aws:
     def events(self) -> list[Event]:
         """Every record of every shard, from the start of the stream."""
         events: list[Event] = []
-        for shard in self.kinesis.list_shards(StreamName=STREAM)["Shards"]:
+        for shard in self.kinesis.list_shards(StreamName=self.stream)["Shards"]:
             iterator = self.kinesis.get_shard_iterator(
-                StreamName=STREAM, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
+                StreamName=self.stream, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
             )["ShardIterator"]
             while iterator:
                 answer = self.kinesis.get_records(ShardIterator=iterator, Limit=10_000)
@@ -56,18 +57,23 @@ class Aws:
 
 @pytest.fixture
 def lab_aws(lab: LabSettings) -> Aws:
-    """The stream (two shards) and checkpoint table the blockchain stack would create."""
+    """The stream (two shards) and checkpoint table the blockchain stack would create.
+
+    The stream is named per test: validators all count slots from 0, so a stream that
+    outlived a lab reset would hold other runs' events at the same slots.
+    """
     kinesis = aws.client(lab, "kinesis")
     dynamodb = aws.client(lab, "dynamodb")
-    kinesis.create_stream(StreamName=STREAM, ShardCount=2)
+    stream = f"chain-events-{uuid.uuid4().hex[:8]}"
+    kinesis.create_stream(StreamName=stream, ShardCount=2)
     dynamodb.create_table(
         TableName=TABLE,
         KeySchema=[{"AttributeName": "listener_id", "KeyType": "HASH"}],
         AttributeDefinitions=[{"AttributeName": "listener_id", "AttributeType": "S"}],
         BillingMode="PAY_PER_REQUEST",
     )
-    kinesis.get_waiter("stream_exists").wait(StreamName=STREAM)
-    return Aws(lab, kinesis, dynamodb)
+    kinesis.get_waiter("stream_exists").wait(StreamName=stream)
+    return Aws(lab, kinesis, dynamodb, stream)
 
 
 @pytest.fixture
@@ -131,7 +137,7 @@ def start_listener(tmp_path: Path, lab_aws: Aws) -> Iterator[Callable[..., Liste
             "import sys; from chainops.cli import main; sys.exit(main())",
             "listener",
             *nodes,
-            "--stream", STREAM,
+            "--stream", lab_aws.stream,
             "--checkpoint-table", TABLE,
             "--listener-id", LISTENER_ID,
             "--endpoint-url", lab_aws.settings.endpoint,
