@@ -23,6 +23,7 @@ from chainops.pipeline.events import Event, decode
 from tests.validator_node import FAST, Validator, start_validator_process
 
 TABLE = "listener-checkpoints"
+RUN_SLOTS = 40  # 2 s of 50 ms slots
 LISTENER_ID = "test-listener"
 
 
@@ -214,6 +215,35 @@ def assert_same_blocks(published: dict[int, list[str]], expected: dict[int, list
         if published.get(slot) != expected.get(slot)
     }
     assert not differing, f"slots differing from the chain: {differing}"
+
+
+def distinct(published: dict[int, list[str]]) -> dict[int, list[str]]:
+    """Each slot's signatures with repeats (at-least-once) removed, first occurrence kept."""
+    return {slot: list(dict.fromkeys(signatures)) for slot, signatures in published.items()}
+
+
+def advance(aws: Aws, past: int, *, slots: int = RUN_SLOTS, timeout: float = 30) -> int:
+    """Wait for the checkpoint to reach ``past + slots``; the checkpoint then."""
+    return int(
+        wait_for(
+            lambda: (c := aws.checkpoint()) is not None and c >= past + slots and c,
+            timeout=timeout,
+            what=f"the checkpoint to pass {past + slots}",
+        )
+    )
+
+
+def stop_and_check(
+    listener: ListenerProcess, validator: Validator, aws: Aws, first: int
+) -> tuple[list[Event], int]:
+    """SIGTERM, then every transaction of [first, checkpoint] is in the stream at least once."""
+    assert listener.terminate() == 0, listener.log.read_text()
+    last = aws.checkpoint()
+    assert last is not None
+    events = aws.events()
+    expected = chain_signatures(validator, first, last)
+    assert_same_blocks(distinct(published_signatures(events, first, last)), expected)
+    return events, last
 
 
 __all__ = ["FAST", "Aws", "ListenerProcess", "Validator", "start_validator_process"]

@@ -8,45 +8,19 @@ from collections.abc import Callable
 
 from chainops.lab import faults
 from chainops.lab.faults import KinesisFault
-from chainops.pipeline.events import Event
 from tests.listener.conftest import (
     Aws,
     ListenerProcess,
     Validator,
+    advance,
     assert_same_blocks,
     chain_signatures,
+    distinct,
     published_signatures,
+    rpc,
+    stop_and_check,
     wait_for,
 )
-
-RUN_SLOTS = 40  # 2 s of 50 ms slots
-
-
-def _distinct(published: dict[int, list[str]]) -> dict[int, list[str]]:
-    return {slot: list(dict.fromkeys(signatures)) for slot, signatures in published.items()}
-
-
-def _advance(aws: Aws, past: int, *, slots: int = RUN_SLOTS, timeout: float = 30) -> int:
-    return int(
-        wait_for(
-            lambda: (c := aws.checkpoint()) is not None and c >= past + slots and c,
-            timeout=timeout,
-            what=f"the checkpoint to pass {past + slots}",
-        )
-    )
-
-
-def _stop_and_check(
-    listener: ListenerProcess, validator: Validator, aws: Aws, first: int
-) -> tuple[list[Event], int]:
-    """SIGTERM, then every transaction of [first, checkpoint] is in the stream at least once."""
-    assert listener.terminate() == 0, listener.log.read_text()
-    last = aws.checkpoint()
-    assert last is not None
-    events = aws.events()
-    expected = chain_signatures(validator, first, last)
-    assert_same_blocks(_distinct(published_signatures(events, first, last)), expected)
-    return events, last
 
 
 def test_kill_9_resumes_from_the_checkpoint_with_no_slot_missing(
@@ -58,7 +32,7 @@ def test_kill_9_resumes_from_the_checkpoint_with_no_slot_missing(
     validator = start_validator()
     crashed = start_listener(validator)
     first = crashed.wait_logged("listener starting")["from_slot"]
-    _advance(lab_aws, first, slots=20)
+    advance(lab_aws, first, slots=20)
     crashed.process.kill()
     crashed.process.wait()
     at_crash = lab_aws.checkpoint()
@@ -67,8 +41,8 @@ def test_kill_9_resumes_from_the_checkpoint_with_no_slot_missing(
 
     restarted = start_listener(validator)
     assert restarted.wait_logged("listener starting")["from_slot"] == at_crash + 1
-    _advance(lab_aws, at_crash)
-    events, _ = _stop_and_check(restarted, validator, lab_aws, first)
+    advance(lab_aws, at_crash)
+    events, _ = stop_and_check(restarted, validator, lab_aws, first)
     repeated = {e.slot for e in events if Counter(x.id for x in events)[e.id] > 1}
     assert all(slot > at_crash for slot in repeated), "slots up to the checkpoint sent once"
 
@@ -83,20 +57,20 @@ def test_dropped_and_stalled_websockets_are_detected_and_backfilled(
     listener = start_listener(validator)
     first = listener.wait_logged("listener starting")["from_slot"]
     listener.wait_logged("subscribed to slots")
-    _advance(lab_aws, first, slots=10)
+    advance(lab_aws, first, slots=10)
 
     validator.faults.set(ws_reject=True)
     assert validator.faults.drop_websockets() >= 1
     time.sleep(1.0)
     validator.faults.set(ws_reject=False)
-    resumed = _advance(lab_aws, first, slots=10)
+    resumed = advance(lab_aws, first, slots=10)
 
     validator.faults.set(stall_slots=True)
     listener.wait_logged("slot notifications stalled")
     validator.faults.set(stall_slots=False)
-    _advance(lab_aws, resumed)
+    advance(lab_aws, resumed)
 
-    events, _ = _stop_and_check(listener, validator, lab_aws, first)
+    events, _ = stop_and_check(listener, validator, lab_aws, first)
     assert max(Counter(e.id for e in events).values()) == 1
     counters = listener.counters()
     assert counters["gaps_detected"] >= 2
@@ -120,9 +94,9 @@ def test_kinesis_throttling_retries_only_the_failed_entries(
     wait_for(lambda: not faults.active(settings), timeout=20, what="the partial fault to fire")
     faults.inject(settings, KinesisFault("PutRecords", mode="fail", count=3))
     wait_for(lambda: not faults.active(settings), timeout=20, what="the failing fault to fire")
-    _advance(lab_aws, first)
+    advance(lab_aws, first)
 
-    events, _ = _stop_and_check(listener, validator, lab_aws, first)
+    events, _ = stop_and_check(listener, validator, lab_aws, first)
     assert max(Counter(e.id for e in events).values()) == 1, "a retry duplicated an entry"
     counters = listener.counters()
     assert counters["records_retried"] >= 5
@@ -139,11 +113,11 @@ def test_sigterm_flushes_the_partial_batch_and_checkpoints(
     validator = start_validator()
     listener = start_listener(validator, args=("--linger-ms", "60000"))
     first = listener.wait_logged("listener starting")["from_slot"]
-    _advance(lab_aws, first, slots=20)
+    advance(lab_aws, first, slots=20)
     time.sleep(0.3)
     before = lab_aws.checkpoint()
     assert before is not None
-    events, last = _stop_and_check(listener, validator, lab_aws, first)
+    events, last = stop_and_check(listener, validator, lab_aws, first)
     assert last > before, "the flushed batch moved the checkpoint"
     assert max(Counter(e.id for e in events).values()) == 1
 
@@ -159,12 +133,12 @@ def test_failover_to_the_second_node_when_the_first_dies(
     second_node = start_validator("--genesis-time", genesis, "--seed", "1")
     listener = start_listener(first_node, second_node, args=("--queue-blocks", "4"))
     first = listener.wait_logged("listener starting")["from_slot"]
-    _advance(lab_aws, first, slots=20)
+    advance(lab_aws, first, slots=20)
     first_node.process.kill()
     first_node.process.wait()
-    killed_at = rpc_slot(second_node)
+    killed_at = rpc(second_node.rpc_url, "getSlot", [{"commitment": "confirmed"}])
     listener.wait_logged("failing over")
-    _advance(lab_aws, killed_at)
+    advance(lab_aws, killed_at)
 
     assert listener.terminate() == 0, listener.log.read_text()
     last = lab_aws.checkpoint()
@@ -174,11 +148,5 @@ def test_failover_to_the_second_node_when_the_first_dies(
     after = killed_at + 20
     expected = chain_signatures(second_node, after, last)
     published = published_signatures(lab_aws.events(), after, last)
-    assert_same_blocks(_distinct(published), expected)
+    assert_same_blocks(distinct(published), expected)
     assert listener.counters()["failovers"] >= 1
-
-
-def rpc_slot(validator: Validator) -> int:
-    from tests.listener.conftest import rpc
-
-    return int(rpc(validator.rpc_url, "getSlot", [{"commitment": "confirmed"}]))

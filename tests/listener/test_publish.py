@@ -6,16 +6,13 @@ from collections import Counter
 from collections.abc import Callable
 
 from tests.listener.conftest import (
+    RUN_SLOTS,
     Aws,
     ListenerProcess,
     Validator,
-    assert_same_blocks,
-    chain_signatures,
-    published_signatures,
-    wait_for,
+    advance,
+    stop_and_check,
 )
-
-RUN_SLOTS = 40  # 2 s of 50 ms slots
 
 
 def test_every_transaction_published_exactly_once_and_checkpoint_advances(
@@ -27,20 +24,11 @@ def test_every_transaction_published_exactly_once_and_checkpoint_advances(
     validator = start_validator()
     listener = start_listener(validator)
     first = listener.wait_logged("listener starting")["from_slot"]
-    wait_for(
-        lambda: (lab_aws.checkpoint() or 0) >= first + RUN_SLOTS,
-        timeout=30,
-        what="the checkpoint to advance",
-    )
-    assert listener.terminate() == 0, listener.log.read_text()
-    last = lab_aws.checkpoint()
-    assert last is not None
+    advance(lab_aws, first)
+    events, last = stop_and_check(listener, validator, lab_aws, first)
     assert last >= first + RUN_SLOTS
-
-    events = lab_aws.events()
-    expected = chain_signatures(validator, first, last)
-    assert sum(map(len, expected.values())) > RUN_SLOTS  # the run carried real load
-    assert_same_blocks(published_signatures(events, first, last), expected)
+    transactions = [event for event in events if event.type == "transaction"]
+    assert len(transactions) > RUN_SLOTS  # the run carried real load
     ids = Counter(event.id for event in events)
     assert max(ids.values()) == 1, "no event published twice without faults"
     assert max(event.slot for event in events) <= last, "nothing published past the checkpoint"
