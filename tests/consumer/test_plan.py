@@ -41,7 +41,7 @@ def test_sheds_beyond_fair_share() -> None:
 
 def test_children_wait_for_their_parent() -> None:
     """A child shard is taken only when its parent is finished; finished shards never."""
-    shards = [Shard("parent", closed=True), Shard("child", parents=("parent",))]
+    shards = [Shard("parent"), Shard("child", parents=("parent",))]
     working = {"parent": Lease("parent", checkpoint="49")}
     assert plan(shards, working, me="a", live_consumers=1, now=NOW).take == ("parent",)
     done = {"parent": Lease("parent", checkpoint=SHARD_END)}

@@ -33,8 +33,6 @@ class LostLease(Exception):
 class Shard:
     shard_id: str
     parents: tuple[str, ...] = ()
-    # Closed by resharding: it takes no more records, and an empty read means its end.
-    closed: bool = False
 
 
 @dataclass(frozen=True, slots=True)

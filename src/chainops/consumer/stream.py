@@ -37,13 +37,7 @@ class StreamReader:
             answer = self._kinesis.list_shards(**request)
             for shard in answer["Shards"]:
                 parents = (shard.get("ParentShardId"), shard.get("AdjacentParentShardId"))
-                found.append(
-                    Shard(
-                        shard_id=shard["ShardId"],
-                        parents=tuple(p for p in parents if p),
-                        closed="EndingSequenceNumber" in shard["SequenceNumberRange"],
-                    )
-                )
+                found.append(Shard(shard["ShardId"], parents=tuple(p for p in parents if p)))
             token = answer.get("NextToken")
             if not token:
                 return found

@@ -81,9 +81,7 @@ class ShardWorker:
         )
         records, next_iterator, cut = self._extent(page)
         if not records:
-            # AWS ends a closed shard with no next iterator; the lab never does, but a closed
-            # shard takes no records, so an empty read with nothing behind is its end too.
-            if next_iterator is None or (self.shard.closed and page.millis_behind_latest == 0):
+            if next_iterator is None:  # AWS's end of a closed shard
                 self._finish(SHARD_END)
             else:
                 self._iterator = next_iterator
