@@ -20,8 +20,8 @@ def test_every_transaction_published_exactly_once_and_checkpoint_advances(
     start_listener: Callable[..., ListenerProcess],
     lab_aws: Aws,
 ):
-    """Each block's transactions land in the stream once each; SIGTERM flushes and checkpoints."""
-    validator = start_validator()
+    """Each block's transactions land once each, skipped slots pass; SIGTERM checkpoints."""
+    validator = start_validator("--skip-probability", "0.1")
     listener = start_listener(validator)
     first = listener.wait_logged("listener starting")["from_slot"]
     advance(lab_aws, first)
@@ -42,5 +42,19 @@ def test_every_transaction_published_exactly_once_and_checkpoint_advances(
         "TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb",
     }
     counters = listener.counters()
+    assert counters["slots_skipped"] > 0, "getBlocks/-32007 told skipped slots apart"
+    assert counters["gaps_detected"] == 0, "skipped slots are not gaps in the notifications"
     assert counters["events_published"] == len(events)
     assert counters["records_retried"] == 0
+
+
+def test_missing_stream_stops_the_listener_at_start_with_exit_1(
+    start_validator: Callable[..., Validator],
+    start_listener: Callable[..., ListenerProcess],
+):
+    """A stream that does not exist is reported before anything is fetched."""
+    listener = start_listener(start_validator(), args=("--stream", "no-such-stream"))
+    assert listener.process.wait(timeout=30) == 1
+    (failed,) = listener.logged("listener failed")
+    assert "no-such-stream" in failed["error"]
+    assert not listener.logged("listener starting")

@@ -20,6 +20,7 @@ from typing import Any
 import aiohttp
 import boto3
 from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
 
 from chainops.listener.checkpoint import CheckpointStore
 from chainops.listener.clock import ChainClock
@@ -75,7 +76,7 @@ class Listener:
                 commitment=config.commitment,
                 counters=self.counters,
             )
-            self.saved = await self._in_thread(self.store.load)
+            self.saved = await self._in_thread(self._resources)
             start = await self._start_slot(pool, stop)
             if start is None:
                 return 0
@@ -159,6 +160,14 @@ class Listener:
             if task.done() and not task.cancelled() and task.exception() is not None:
                 return task.exception()
         return None
+
+    def _resources(self) -> int | None:
+        """Fail fast on a missing stream or table, then the stored checkpoint."""
+        try:
+            self.kinesis.describe_stream_summary(StreamName=self.config.stream)
+            return self.store.load()
+        except (BotoCoreError, ClientError) as error:
+            raise ListenerError(f"AWS resources not usable: {error}") from error
 
     async def _start_slot(self, pool: NodePool, stop: asyncio.Event) -> int | None:
         """After the checkpoint, else --start-slot, else the commitment's tip (None: stopped)."""
@@ -254,7 +263,11 @@ def run(config: ListenerConfig) -> int:
     handler = logging.StreamHandler()
     handler.setFormatter(JsonFormatter())
     logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
-    kinesis, dynamodb = aws_clients(config)
+    try:
+        kinesis, dynamodb = aws_clients(config)
+    except BotoCoreError as error:  # no region, a malformed endpoint
+        log.error("listener failed", extra={"error": str(error)})
+        return 1
     relax_gc()
 
     async def main() -> int:
