@@ -27,6 +27,7 @@ BUCKET = "chainops-lake"
 DLQ = "chainops-dlq"
 NAMESPACE = "chainops/pipeline"
 CLI = [sys.executable, "-c", "import sys; from chainops.cli import main; sys.exit(main())"]
+CATCH_UP_S = 60
 # 2026-12-02T03:00:00Z: test events span this hour and the next.
 BASE_BLOCK_TIME = 1_796_180_400
 
@@ -119,6 +120,9 @@ class Pipeline:
             shard in done and (done[shard] == "SHARD_END" or int(done[shard]) >= int(seq))
             for shard, seq in last.items()
         )
+
+    def wait_caught_up(self, last: dict[str, str]) -> None:
+        wait_for(lambda: self.caught_up(last), timeout=CATCH_UP_S, what="checkpoints")
 
     def dead_letters(self) -> list[dict[str, Any]]:
         sqs = self.client("sqs")
@@ -219,3 +223,15 @@ def wait_for(condition: Callable[[], bool], *, timeout: float, what: str) -> Non
             return
         time.sleep(0.2)
     raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+def consume(
+    pipeline: Pipeline, tmp: Path, consumer_id: str, last: dict[str, str], *extra: str
+) -> ConsumerProcess:
+    """Run a consumer until every shard is checkpointed up to `last`; SIGTERM must exit 0."""
+    consumer = start_consumer(pipeline, tmp, consumer_id, *extra)
+    try:
+        pipeline.wait_caught_up(last)
+    finally:
+        assert consumer.stop() == 0
+    return consumer

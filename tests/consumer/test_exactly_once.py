@@ -7,12 +7,9 @@ from pathlib import Path
 
 from tests.consumer.helpers import (
     Pipeline,
+    consume,
     make_events,
-    start_consumer,
-    wait_for,
 )
-
-CATCH_UP_S = 60
 
 
 def test_every_event_lands_exactly_once(pipeline: Pipeline, tmp_path: Path) -> None:
@@ -20,11 +17,7 @@ def test_every_event_lands_exactly_once(pipeline: Pipeline, tmp_path: Path) -> N
     events = make_events(300)
     republished = events[10:40]
     last = pipeline.put_events([*events, *republished])
-    consumer = start_consumer(pipeline, tmp_path, "solo", "--batch-limit", "50")
-    try:
-        wait_for(lambda: pipeline.caught_up(last), timeout=CATCH_UP_S, what="checkpoints")
-    finally:
-        assert consumer.stop() == 0
+    consume(pipeline, tmp_path, "solo", last, "--batch-limit", "50")
     landed = pipeline.landed_ids()
     assert Counter(landed) == Counter(event.id for event in events)
     assert sorted(pipeline.claimed_ids()) == sorted(event.id for event in events)
@@ -37,9 +30,5 @@ def test_duplicates_within_one_batch_are_dropped(pipeline: Pipeline, tmp_path: P
     """An id twice in one GetRecords batch lands once."""
     events = make_events(20)
     last = pipeline.put_events([*events, *events])
-    consumer = start_consumer(pipeline, tmp_path, "solo")
-    try:
-        wait_for(lambda: pipeline.caught_up(last), timeout=CATCH_UP_S, what="checkpoints")
-    finally:
-        assert consumer.stop() == 0
+    consume(pipeline, tmp_path, "solo", last)
     assert Counter(pipeline.landed_ids()) == Counter(event.id for event in events)

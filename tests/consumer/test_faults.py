@@ -15,12 +15,12 @@ from tests.consumer.helpers import (
     NAMESPACE,
     STREAM,
     Pipeline,
+    consume,
     make_events,
     start_consumer,
     wait_for,
 )
 
-CATCH_UP_S = 60
 LEASE = ("--lease-seconds", "3")
 
 
@@ -44,13 +44,7 @@ def test_kill_9_mid_batch_then_restart_lands_exactly_once(
     if crash_at == "after-write":
         assert pipeline.object_keys(), "the killed batch had written its objects"
 
-    survivor = start_consumer(
-        pipeline, tmp_path, "survivor", *LEASE, "--batch-limit", restart_limit
-    )
-    try:
-        wait_for(lambda: pipeline.caught_up(last), timeout=CATCH_UP_S, what="checkpoints")
-    finally:
-        assert survivor.stop() == 0
+    consume(pipeline, tmp_path, "survivor", last, *LEASE, "--batch-limit", restart_limit)
     assert Counter(pipeline.landed_ids()) == Counter(event.id for event in events)
     assert sorted(pipeline.claimed_ids()) == sorted(event.id for event in events)
     assert not [item for item in pipeline.leases().values() if "inflight" in item]
@@ -75,7 +69,7 @@ def test_two_consumers_split_shards_and_survive_one_death(
         )
         events = make_events(400)
         last = pipeline.put_events([*events, *events[100:150]])
-        wait_for(lambda: pipeline.caught_up(last), timeout=CATCH_UP_S, what="checkpoints")
+        pipeline.wait_caught_up(last)
         assert Counter(pipeline.landed_ids()) == Counter(event.id for event in events)
 
         first.kill()
@@ -83,7 +77,7 @@ def test_two_consumers_split_shards_and_survive_one_death(
         last = pipeline.put_events(more)
         wait_for(lambda: _owners(pipeline) == Counter({"second": 4}), timeout=30,
                  what="the survivor holding every lease")  # fmt: skip
-        wait_for(lambda: pipeline.caught_up(last), timeout=CATCH_UP_S, what="checkpoints")
+        pipeline.wait_caught_up(last)
     finally:
         first.kill()
         assert second.stop() == 0
@@ -103,11 +97,7 @@ def test_poison_records_are_dead_lettered_after_max_attempts(
         + [(data, "poison") for data in poison]
         + [(e.encode(), e.partition_key) for e in events[30:]]
     )
-    consumer = start_consumer(pipeline, tmp_path, "solo", "--max-attempts", "3")
-    try:
-        wait_for(lambda: pipeline.caught_up(last), timeout=CATCH_UP_S, what="checkpoints")
-    finally:
-        assert consumer.stop() == 0
+    consumer = consume(pipeline, tmp_path, "solo", last, "--max-attempts", "3")
     assert Counter(pipeline.landed_ids()) == Counter(event.id for event in events)
     letters = sorted(pipeline.dead_letters(), key=lambda m: int(m["sequence_number"]))
     assert [base64.b64decode(m["data_base64"]) for m in letters] == poison
@@ -135,11 +125,7 @@ def test_sigterm_checkpoints_releases_and_exits_0(pipeline: Pipeline, tmp_path: 
     landed_early = pipeline.landed_ids()
     assert len(landed_early) == len(set(landed_early))
 
-    successor = start_consumer(pipeline, tmp_path, "successor")
-    try:
-        wait_for(lambda: pipeline.caught_up(last), timeout=CATCH_UP_S, what="checkpoints")
-    finally:
-        assert successor.stop() == 0
+    consume(pipeline, tmp_path, "successor", last)
     assert Counter(pipeline.landed_ids()) == Counter(event.id for event in events)
 
 
@@ -147,11 +133,7 @@ def test_metrics_reach_cloudwatch(pipeline: Pipeline, tmp_path: Path) -> None:
     """Lag, backlog, batch size, landed, duplicates and dead-lettered are in CloudWatch."""
     events = make_events(50)
     last = pipeline.put_events([*events, *events[:5]])
-    consumer = start_consumer(pipeline, tmp_path, "solo")
-    try:
-        wait_for(lambda: pipeline.caught_up(last), timeout=CATCH_UP_S, what="checkpoints")
-    finally:
-        assert consumer.stop() == 0
+    consume(pipeline, tmp_path, "solo", last)
     cloudwatch = pipeline.client("cloudwatch")
     listed = cloudwatch.list_metrics(Namespace=NAMESPACE)["Metrics"]
     assert {m["MetricName"] for m in listed} == {

@@ -6,7 +6,7 @@ from collections import Counter
 from pathlib import Path
 
 from chainops.lab.settings import LabSettings
-from tests.consumer.helpers import STREAM, make_events, make_pipeline, start_consumer, wait_for
+from tests.consumer.helpers import STREAM, consume, make_events, make_pipeline
 
 PARENT = "shardId-000000000000"
 
@@ -23,10 +23,6 @@ def test_children_wait_for_an_unfinished_parent(lab: LabSettings, tmp_path: Path
         StreamName=STREAM, ShardToSplit=PARENT, NewStartingHashKey=str(2**127)
     )
     last = pipeline.put_events(events[50:])
-    consumer = start_consumer(pipeline, tmp_path, "solo", "--lease-seconds", "3")
-    try:
-        wait_for(lambda: pipeline.caught_up(last), timeout=60, what="the parent checkpointed")
-    finally:
-        assert consumer.stop() == 0
+    consume(pipeline, tmp_path, "solo", last, "--lease-seconds", "3")
     assert Counter(pipeline.landed_ids()) == Counter(e.id for e in events)
     assert set(pipeline.leases()) == {PARENT}, "children are never leased before the parent ends"
