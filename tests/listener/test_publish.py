@@ -11,7 +11,9 @@ from tests.listener.conftest import (
     ListenerProcess,
     Validator,
     advance,
+    rpc,
     stop_and_check,
+    wait_for,
 )
 
 
@@ -58,3 +60,21 @@ def test_missing_stream_stops_the_listener_at_start_with_exit_1(
     (failed,) = listener.logged("listener failed")
     assert "no-such-stream" in failed["error"]
     assert not listener.logged("listener starting")
+
+
+def test_pruned_slots_are_not_taken_for_skipped_ones(
+    start_validator: Callable[..., Validator],
+    start_listener: Callable[..., ListenerProcess],
+):
+    """Starting below the node's first available block stops with exit 1, nothing skipped."""
+    validator = start_validator("--retain-blocks", "20")
+    wait_for(
+        lambda: rpc(validator.rpc_url, "getFirstAvailableBlock", []) > 5,
+        timeout=20,
+        what="the validator to prune its first blocks",
+    )
+    listener = start_listener(validator, args=("--start-slot", "1"))
+    assert listener.process.wait(timeout=30) == 1
+    (failed,) = listener.logged("listener failed")
+    assert "cleaned up on every node" in failed["error"]
+    assert failed["counters"]["slots_skipped"] == 0

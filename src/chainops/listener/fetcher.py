@@ -105,6 +105,14 @@ class BlockFetcher:
             start = self.next_slot
             end = min(start + BACKFILL_CHUNK - 1, tip)
             present = set(await self.pool.rpc.blocks(start, end))
+            # getBlocks leaves out pruned slots as it does skipped ones; asked after the
+            # listing (pruning only moves forward), this tells the two apart.
+            first_available = await self.pool.rpc.first_available_block()
+            if start < first_available:
+                raise RpcError(
+                    BLOCK_CLEANED_UP,
+                    f"slots from {start} are pruned; first available block {first_available}",
+                )
             slots = list(range(start, end + 1))
             for index in range(0, len(slots), self.concurrency):
                 window = slots[index : index + self.concurrency]

@@ -73,6 +73,10 @@ class SolanaRpc:
         )
         return slots
 
+    async def first_available_block(self) -> int:
+        """The lowest slot the node (or its long-term storage) still serves."""
+        return int(await self.call("getFirstAvailableBlock", []))
+
     async def block(self, slot: int) -> dict[str, Any] | None:
         """The block, or None when the slot was skipped; RpcError -32004 if not there yet."""
         try:
