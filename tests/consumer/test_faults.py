@@ -25,11 +25,21 @@ LEASE = ("--lease-seconds", "3")
 
 
 @pytest.mark.parametrize(
-    ("crash_at", "restart_limit"),
-    [("after-claim", "20"), ("after-write", "200")],
+    ("crash_at", "restart_id", "restart_flags"),
+    [
+        # Pages of 2 records: the redo reads 25 pages to repeat the 50-record batch.
+        ("after-claim", "successor", (*LEASE, "--batch-limit", "2")),
+        # The same consumer id, with leases far longer than the wait: it frees its own stale
+        # lease at start instead of waiting for it to expire.
+        ("after-write", "doomed", ("--lease-seconds", "120", "--batch-limit", "200")),
+    ],
 )
 def test_kill_9_mid_batch_then_restart_lands_exactly_once(
-    pipeline: Pipeline, tmp_path: Path, crash_at: str, restart_limit: str
+    pipeline: Pipeline,
+    tmp_path: Path,
+    crash_at: str,
+    restart_id: str,
+    restart_flags: tuple[str, ...],
 ) -> None:
     """SIGKILL between claim and S3 write, or between S3 write and checkpoint: the restarted
     consumer redoes the same batch (even with another --batch-limit) and lands each id once."""
@@ -44,7 +54,7 @@ def test_kill_9_mid_batch_then_restart_lands_exactly_once(
     if crash_at == "after-write":
         assert pipeline.object_keys(), "the killed batch had written its objects"
 
-    consume(pipeline, tmp_path, "survivor", last, *LEASE, "--batch-limit", restart_limit)
+    consume(pipeline, tmp_path, restart_id, last, *restart_flags)
     assert Counter(pipeline.landed_ids()) == Counter(event.id for event in events)
     assert sorted(pipeline.claimed_ids()) == sorted(event.id for event in events)
     assert not [item for item in pipeline.leases().values() if "inflight" in item]

@@ -53,6 +53,7 @@ class Consumer:
     def run(self, stop: threading.Event) -> None:
         """Work until `stop` is set; then checkpointed leases are released for the others."""
         leases = self._services.leases
+        self._release_stale()
         while not stop.is_set():
             if self._services.clock() >= self._rebalance_at:
                 self._rebalance()
@@ -70,6 +71,13 @@ class Consumer:
             leases.release(shard_id)
         leases.leave()
         log.info("consumer stopped", extra={"released": self.shards})
+
+    def _release_stale(self) -> None:
+        """Free leases a previous process with our consumer id held, for the plan to count."""
+        table, _ = self._services.leases.scan()
+        for shard_id, lease in table.items():
+            if lease.owner == self._config.consumer_id:
+                self._services.leases.release(shard_id)
 
     def _step(self, shard_id: str) -> int:
         worker = self._workers[shard_id]

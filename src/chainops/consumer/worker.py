@@ -28,8 +28,6 @@ CrashPoint = Literal["after-claim", "after-write"]
 CRASH_POINTS: tuple[CrashPoint, ...] = ("after-claim", "after-write")
 # Pause of a shard after a failed step or record, before it is read again.
 RETRY_PAUSE_SECONDS = 1.0
-# Pages read to find the end of a crashed batch again before giving up on its extent.
-_REDO_PAGES = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,10 +102,14 @@ class ShardWorker:
             return page.records, page.next_iterator, False
         records, next_iterator = list(page.records), page.next_iterator
         last = int(inflight.last_sequence)
-        for _ in range(_REDO_PAGES):
-            if next_iterator is None or (records and int(records[-1].sequence_number) >= last):
-                break
+        # Read on to the extent's end, however small the pages: a shorter redo under the same
+        # key would checkpoint early and the rest of its ids would then be dropped as claimed.
+        while next_iterator is not None and not (
+            records and int(records[-1].sequence_number) >= last
+        ):
             more = self._services.reader.read(next_iterator, self._services.batch_limit)
+            if not more.records and more.millis_behind_latest == 0:
+                break  # at the tip: nothing further exists yet
             records.extend(more.records)
             next_iterator = more.next_iterator
         if not records:
