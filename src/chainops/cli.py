@@ -69,7 +69,10 @@ def _parser() -> argparse.ArgumentParser:
     launch.add_argument("--json", action="store_true", help="print JSON")
     launch.set_defaults(handler=_lab_launch)
     artifact = lab_commands.add_parser(
-        "artifact", help="build (or reuse) the lab validator's release tarball"
+        "artifact", help="build (or reuse) a lab release tarball (the validator's by default)"
+    )
+    artifact.add_argument(
+        "--component", choices=("validator", "pipeline"), default="validator", help="which release"
     )
     artifact.add_argument("--json", action="store_true", help="print JSON")
     artifact.set_defaults(handler=_lab_artifact)
@@ -194,7 +197,7 @@ def _lab_launch(args: argparse.Namespace) -> int:
 def _lab_artifact(args: argparse.Namespace) -> int:
     from chainops.lab import artifact
 
-    built = artifact.build()
+    built = artifact.build(args.component)
     _emit(built.as_dict(), as_json=args.json, text=f"{built.path}\n{built.checksum}")
     return 0
 

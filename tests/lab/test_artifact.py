@@ -1,4 +1,4 @@
-"""The lab validator's release tarball: what it holds, and that a node can run it."""
+"""The lab release tarballs: what each holds, and that a bare host python runs it."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import tarfile
 from pathlib import Path
 
 from chainops.lab import artifact
+
+VALIDATOR = artifact.FLAVOURS["validator"].name
 
 
 def test_tarball_is_cached_by_content_and_verifiable() -> None:
@@ -20,7 +22,7 @@ def test_tarball_is_cached_by_content_and_verifiable() -> None:
 
 def test_tarball_holds_launchers_and_only_what_a_node_runs() -> None:
     built = artifact.build()
-    top = f"{artifact.NAME}-{built.version}"
+    top = f"{VALIDATOR}-{built.version}"
     with tarfile.open(built.path) as archive:
         names = set(archive.getnames())
         launcher = archive.getmember(f"{top}/bin/chainops-validator")
@@ -37,7 +39,7 @@ def test_unpacked_release_runs_with_a_bare_python(tmp_path: Path) -> None:
     built = artifact.build()
     with tarfile.open(built.path) as archive:
         archive.extractall(tmp_path, filter="data")
-    release = tmp_path / f"{artifact.NAME}-{built.version}"
+    release = tmp_path / f"{VALIDATOR}-{built.version}"
     keypair = tmp_path / "id.json"
     subprocess.run(
         ["python3", "-S", "-c", "import sys; sys.path.insert(0, sys.argv[1]); "
@@ -53,7 +55,7 @@ def test_release_validator_front_door_parses_its_flags(tmp_path: Path) -> None:
     built = artifact.build()
     with tarfile.open(built.path) as archive:
         archive.extractall(tmp_path, filter="data")
-    lib = tmp_path / f"{artifact.NAME}-{built.version}" / "lib"
+    lib = tmp_path / f"{VALIDATOR}-{built.version}" / "lib"
     result = subprocess.run(
         ["python3", "-S", "-c", "import sys; sys.path.insert(0, sys.argv[1]); "
          "from chainops.cli import main; sys.exit(main(['validator', '--help']))", str(lib)],
@@ -61,3 +63,52 @@ def test_release_validator_front_door_parses_its_flags(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "--tps" in result.stdout
+
+
+def _unpack(built: artifact.Artifact, into: Path) -> Path:
+    with tarfile.open(built.path) as archive:
+        archive.extractall(into, filter="data")
+    (release,) = into.iterdir()
+    return release
+
+
+def test_pipeline_release_is_its_own_and_leaves_the_validator_out_of_lab_code() -> None:
+    """Listener and consumer with boto3, none of the lab's AWS; the validator keeps its version."""
+    pipeline, validator = artifact.build("pipeline"), artifact.build("validator")
+    assert pipeline.path.name.startswith(f"chainops-pipeline-{pipeline.version}")
+    assert pipeline.version != validator.version
+    with tarfile.open(pipeline.path) as archive:
+        names = set(archive.getnames())
+    top = f"chainops-pipeline-{pipeline.version}"
+    for name in ("bin/chainops-listener", "bin/chainops-consumer", "lib/chainops/__main__.py",
+                 "lib/chainops/listener/service.py", "lib/chainops/consumer/service.py",
+                 "lib/chainops/pipeline/events.py", "lib/boto3/__init__.py",
+                 "lib/botocore/data/kinesis/2013-12-02/service-2.json.gz"):  # fmt: skip
+        assert f"{top}/{name}" in names, name
+    assert not [n for n in names if "/lib/chainops/lab/" in n or "/lib/moto/" in n]
+
+
+def test_unpacked_pipeline_launchers_run_with_the_bare_python(tmp_path: Path) -> None:
+    """Each launcher answers --help through /usr/bin/python3 and lib/ alone, from any cwd."""
+    release = _unpack(artifact.build("pipeline"), tmp_path)
+    for launcher, flag in (("chainops-listener", "--checkpoint-table"),
+                           ("chainops-consumer", "--idempotency-table")):  # fmt: skip
+        result = subprocess.run(
+            [str(release / "bin" / launcher), "--help"],
+            capture_output=True, text=True, check=False, cwd=tmp_path,
+            env={"PATH": "/usr/bin:/bin"},
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        assert flag in result.stdout
+
+
+def test_pipeline_launcher_rejects_bad_flags_with_exit_2(tmp_path: Path) -> None:
+    """The release's listener validates its config like the venv's: exit 2, the field named."""
+    release = _unpack(artifact.build("pipeline"), tmp_path)
+    result = subprocess.run(
+        [str(release / "bin" / "chainops-listener"), "--rpc", "ftp://node", "--stream", "s",
+         "--checkpoint-table", "c", "--listener-id", "l"],
+        capture_output=True, text=True, check=False, env={"PATH": "/usr/bin:/bin"},
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert "rpc" in result.stderr

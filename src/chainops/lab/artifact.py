@@ -1,9 +1,14 @@
-"""The lab validator as a release tarball, installed by solana_rpc_node like an Agave release.
+"""Lab releases as tarballs, installed on lab hosts like an Agave release.
 
-The tarball holds `bin/chainops-validator` (which takes agave-validator's flags),
-`bin/solana-keygen` and `lib/` with chainops and the distributions the validator imports,
-copied from the project venv, so lab nodes need nothing but Debian's python3. It is keyed by a
-digest of its contents and verified by sha256 on the node, as a real release is.
+A release holds launchers in `bin/` and, in `lib/`, the part of chainops its component runs
+plus the distributions that part imports, copied from the project venv, so lab hosts need
+nothing but Debian's python3. It is keyed by a digest of its contents and verified by sha256
+on the host, as a real release is. Two components, each its own release so an edit of one
+leaves the other's version alone:
+
+- `validator` (the RPC node): `bin/chainops-validator` (agave-validator's flags) and
+  `bin/solana-keygen`;
+- `pipeline` (the listener hosts): `bin/chainops-listener` and `bin/chainops-consumer`.
 """
 
 from __future__ import annotations
@@ -18,40 +23,77 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import Literal
 
 from packaging.requirements import Requirement
 
 import chainops
 from chainops import paths
 
-# What the validator imports at run time; their own requirements are followed.
-RUNTIME_DISTRIBUTIONS = ("solders", "aiohttp", "orjson", "pydantic")
-NAME = "chainops-lab-validator"
 PACKAGE_DIR = Path(chainops.__file__).parent
-# The part of chainops a lab node runs: the validator, the agave-flag and keygen front doors
-# and the CLI they go through (which imports nothing else at module level).
-PACKAGE_FILES = (
-    "__init__.py",
-    "cli.py",
-    "errors.py",
-    "paths.py",
-    "lab/__init__.py",
-    "lab/agave.py",
-    "lab/keygen.py",
-    "validator/*.py",
-)
+# The CLI every front door goes through (it imports nothing else at module level).
+CLI_FILES = ("__init__.py", "__main__.py", "cli.py", "errors.py", "paths.py")
 
 LAUNCHER = """#!/bin/sh
 # {what}, from this release's own lib/ and Debian's python3.
 here=$(dirname "$(readlink -f "$0")")
-PYTHONPATH="$here/../lib" exec /usr/bin/python3 -m {module} "$@"
+PYTHONPATH="$here/../lib" exec /usr/bin/python3 -m {command} "$@"
 """
-LAUNCHERS = {
-    "chainops-validator": (
-        "The chainops lab validator (agave-validator's flags)",
-        "chainops.lab.agave",
+
+Component = Literal["validator", "pipeline"]
+COMPONENTS: tuple[Component, ...] = ("validator", "pipeline")
+
+
+@dataclass(frozen=True)
+class Flavour:
+    """What one component's release holds."""
+
+    name: str
+    # What the component imports at run time; their own requirements are followed.
+    distributions: tuple[str, ...]
+    package_files: tuple[str, ...]
+    # launcher name -> (what it is, `python3 -m` arguments)
+    launchers: dict[str, tuple[str, str]]
+
+
+FLAVOURS: dict[Component, Flavour] = {
+    "validator": Flavour(
+        name="chainops-lab-validator",
+        distributions=("solders", "aiohttp", "orjson", "pydantic"),
+        package_files=(
+            "__init__.py",
+            "cli.py",
+            "errors.py",
+            "paths.py",
+            "lab/__init__.py",
+            "lab/agave.py",
+            "lab/keygen.py",
+            "validator/*.py",
+        ),
+        launchers={
+            "chainops-validator": (
+                "The chainops lab validator (agave-validator's flags)",
+                "chainops.lab.agave",
+            ),
+            "solana-keygen": ("solana-keygen new, for node identities", "chainops.lab.keygen"),
+        },
     ),
-    "solana-keygen": ("solana-keygen new, for node identities", "chainops.lab.keygen"),
+    "pipeline": Flavour(
+        name="chainops-pipeline",
+        distributions=("boto3", "solders", "aiohttp", "orjson", "pydantic"),
+        # The listener logs through the validator's JSON formatter, hence validator/.
+        package_files=(
+            *CLI_FILES,
+            "pipeline/*.py",
+            "listener/*.py",
+            "consumer/*.py",
+            "validator/*.py",
+        ),
+        launchers={
+            "chainops-listener": ("chainops listener", "chainops listener"),
+            "chainops-consumer": ("chainops consumer", "chainops consumer"),
+        },
+    ),
 }
 
 
@@ -67,7 +109,7 @@ class Artifact:
         return {"path": str(self.path), "version": self.version, "checksum": self.checksum}
 
 
-def distributions(roots: tuple[str, ...] = RUNTIME_DISTRIBUTIONS) -> list[metadata.Distribution]:
+def distributions(roots: tuple[str, ...]) -> list[metadata.Distribution]:
     """The root distributions and everything they require (markers evaluated, extras skipped)."""
     found: dict[str, metadata.Distribution] = {}
     pending = list(roots)
@@ -85,12 +127,19 @@ def distributions(roots: tuple[str, ...] = RUNTIME_DISTRIBUTIONS) -> list[metada
     return sorted(found.values(), key=lambda d: d.metadata["Name"].lower())
 
 
-def _files() -> Iterator[tuple[str, Path]]:
-    """(name in lib/, source path) for chainops and every runtime distribution."""
-    for pattern in PACKAGE_FILES:
+def _launchers(flavour: Flavour) -> dict[str, bytes]:
+    return {
+        launcher: LAUNCHER.format(what=what, command=command).encode()
+        for launcher, (what, command) in sorted(flavour.launchers.items())
+    }
+
+
+def _files(flavour: Flavour) -> Iterator[tuple[str, Path]]:
+    """(name in lib/, source path) for the component's chainops and its distributions."""
+    for pattern in flavour.package_files:
         for source in sorted(PACKAGE_DIR.glob(pattern)):
             yield f"chainops/{source.relative_to(PACKAGE_DIR)}", source
-    for dist in distributions():
+    for dist in distributions(flavour.distributions):
         for file in dist.files or []:
             if file.parts[0].endswith(".dist-info") or "__pycache__" in file.parts:
                 continue
@@ -99,45 +148,50 @@ def _files() -> Iterator[tuple[str, Path]]:
             yield str(file), Path(str(dist.locate_file(file)))
 
 
-def _digest(files: list[tuple[str, Path]]) -> str:
+def _digest(files: list[tuple[str, Path]], launchers: dict[str, bytes]) -> str:
     digest = hashlib.sha256()
     for name, source in files:
         digest.update(name.encode())
         digest.update(source.read_bytes())
-    for launcher, (what, module) in sorted(LAUNCHERS.items()):
-        digest.update(f"{launcher}{LAUNCHER.format(what=what, module=module)}".encode())
+    for launcher, text in launchers.items():
+        digest.update(launcher.encode() + text)
     return digest.hexdigest()[:12]
 
 
-def build() -> Artifact:
-    """The tarball for the current code and venv, built once per content digest."""
-    files = list(_files())
-    version = f"{chainops.__version__}-{_digest(files)}"
+def build(component: Component = "validator") -> Artifact:
+    """The component's tarball for the current code and venv, built once per content digest."""
+    flavour = FLAVOURS[component]
+    files, launchers = list(_files(flavour)), _launchers(flavour)
+    version = f"{chainops.__version__}-{_digest(files, launchers)}"
     out_dir = paths.cache_dir() / "artifacts"
     out_dir.mkdir(parents=True, exist_ok=True)
-    tarball = out_dir / f"{NAME}-{version}.tar.gz"
+    tarball = out_dir / f"{flavour.name}-{version}.tar.gz"
     if not tarball.exists():
-        _write(tarball, top=f"{NAME}-{version}", files=files)
-        _prune(out_dir, keep=tarball)
+        _write(tarball, top=f"{flavour.name}-{version}", files=files, launchers=launchers)
+        _prune(out_dir, name=flavour.name, keep=tarball)
     checksum = hashlib.sha256(tarball.read_bytes()).hexdigest()
     return Artifact(path=tarball, version=version, checksum=f"sha256:{checksum}")
 
 
-def _prune(out_dir: Path, *, keep: Path, count: int = 3) -> None:
-    """Keep the newest few tarballs: nodes may still roll back to the one before."""
-    built = sorted(out_dir.glob(f"{NAME}-*.tar.gz"), key=lambda p: p.stat().st_mtime, reverse=True)
+def _prune(out_dir: Path, *, name: str, keep: Path, count: int = 3) -> None:
+    """Keep the newest few tarballs of a component: hosts may still roll back to the one before."""
+    # The version starts with a digit, so one name's glob never takes in another's.
+    built = sorted(
+        out_dir.glob(f"{name}-[0-9]*.tar.gz"), key=lambda p: p.stat().st_mtime, reverse=True
+    )
     for old in built[count:]:
         if old != keep:
             old.unlink()
 
 
-def _write(tarball: Path, *, top: str, files: list[tuple[str, Path]]) -> None:
+def _write(
+    tarball: Path, *, top: str, files: list[tuple[str, Path]], launchers: dict[str, bytes]
+) -> None:
     with tempfile.NamedTemporaryFile(dir=tarball.parent, suffix=".partial", delete=False) as tmp:
         partial = Path(tmp.name)
     try:
         with tarfile.open(partial, "w:gz") as archive:
-            for launcher, (what, module) in sorted(LAUNCHERS.items()):
-                data = LAUNCHER.format(what=what, module=module).encode()
+            for launcher, data in launchers.items():
                 info = tarfile.TarInfo(f"{top}/bin/{launcher}")
                 info.size, info.mode = len(data), 0o755
                 archive.addfile(info, io.BytesIO(data))
