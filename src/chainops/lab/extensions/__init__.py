@@ -111,6 +111,14 @@ GAPS: tuple[Gap, ...] = (
         lab="implemented; a group in use answers CacheSubnetGroupInUse",
     ),
     Gap(
+        service="elasticache",
+        api="CreateCacheParameterGroup, DescribeCacheParameterGroups, DescribeCacheParameters, "
+        "ModifyCacheParameterGroup, ResetCacheParameterGroup, DeleteCacheParameterGroup",
+        moto="not implemented (answers 500)",
+        lab="implemented: parameters set read back with Source user, reset by name or all, "
+        "delete refused while a cluster uses the group, tags by ARN",
+    ),
+    Gap(
         service="ecs",
         api="CreateService / UpdateService availabilityZoneRebalancing, "
         "capacityProviderStrategy, deploymentConfiguration, healthCheckGracePeriodSeconds, "
@@ -203,6 +211,7 @@ def install() -> None:
         ec2_launch_template_tags,
         ecs,
         elasticache,
+        elasticache_parameter_groups,
         kinesis,
         kinesis_tags,
         lambda_,
@@ -219,6 +228,7 @@ def install() -> None:
         rds,
         sqs,
         elasticache,
+        elasticache_parameter_groups,
         ecs,
         lambda_,
         kinesis,
