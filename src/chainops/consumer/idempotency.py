@@ -10,11 +10,15 @@ Poison records are counted in `poison#<shard id>#<sequence number>` items.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 _GET_LIMIT = 100  # BatchGetItem keys a call
 _WRITE_LIMIT = 25  # BatchWriteItem puts a call
+# DynamoDB calls of one batch's claims in flight at once (the client's pool must be as big).
+CONCURRENCY = 8
 T = TypeVar("T")
 
 
@@ -26,50 +30,59 @@ class IdempotencyTable:
         self._table = table
         self._ttl_seconds = ttl_seconds
         self._clock = clock
+        # Claim calls are latency-bound and touch distinct ids: run a batch's calls at once.
+        self._pool = ThreadPoolExecutor(max_workers=CONCURRENCY, thread_name_prefix="claims")
 
     def claim(self, batch_key: str, event_ids: Sequence[str]) -> set[str]:
         """Claim distinct ids for a batch; the ids another batch already holds (duplicates).
 
         Ids already held by this batch key are ours from a crashed attempt: kept, not rewritten.
         """
-        holders = self._holders(event_ids)
+        holders: dict[str, str] = {}
+        for found in self._pool.map(self._holders, _chunks(event_ids, _GET_LIMIT)):
+            holders.update(found)
         duplicates = {i for i, holder in holders.items() if holder != batch_key}
+        new = [i for i in event_ids if i not in holders]
         expires = str(int(self._clock()) + self._ttl_seconds)
-        for chunk in _chunks([i for i in event_ids if i not in holders], _WRITE_LIMIT):
-            writes = [
-                {
-                    "PutRequest": {
-                        "Item": {
-                            "idempotency_key": {"S": event_id},
-                            "batch_key": {"S": batch_key},
-                            "expires_at": {"N": expires},
-                        }
-                    }
-                }
-                for event_id in chunk
-            ]
-            request: dict[str, Any] = {self._table: writes}
-            while request:
-                request = self._db.batch_write_item(RequestItems=request).get("UnprocessedItems")
+        put = functools.partial(self._put, batch_key, expires)
+        for _ in self._pool.map(put, _chunks(new, _WRITE_LIMIT)):
+            pass  # consumed so a failed write raises here
         return duplicates
 
     def _holders(self, event_ids: Sequence[str]) -> dict[str, str]:
-        """Event id -> batch key, for the ids already claimed."""
+        """Event id -> batch key, for those of (at most 100) ids already claimed."""
         holders: dict[str, str] = {}
-        for chunk in _chunks(list(event_ids), _GET_LIMIT):
-            request: dict[str, Any] = {
-                self._table: {
-                    "Keys": [{"idempotency_key": {"S": i}} for i in chunk],
-                    "ConsistentRead": True,
-                    "ProjectionExpression": "idempotency_key, batch_key",
+        request: dict[str, Any] = {
+            self._table: {
+                "Keys": [{"idempotency_key": {"S": i}} for i in event_ids],
+                "ConsistentRead": True,
+                "ProjectionExpression": "idempotency_key, batch_key",
+            }
+        }
+        while request:
+            answer = self._db.batch_get_item(RequestItems=request)
+            for item in answer["Responses"].get(self._table, []):
+                holders[item["idempotency_key"]["S"]] = item["batch_key"]["S"]
+            request = answer.get("UnprocessedKeys") or {}
+        return holders
+
+    def _put(self, batch_key: str, expires: str, event_ids: Sequence[str]) -> None:
+        """Claim (at most 25) ids for a batch."""
+        writes = [
+            {
+                "PutRequest": {
+                    "Item": {
+                        "idempotency_key": {"S": event_id},
+                        "batch_key": {"S": batch_key},
+                        "expires_at": {"N": expires},
+                    }
                 }
             }
-            while request:
-                answer = self._db.batch_get_item(RequestItems=request)
-                for item in answer["Responses"].get(self._table, []):
-                    holders[item["idempotency_key"]["S"]] = item["batch_key"]["S"]
-                request = answer.get("UnprocessedKeys") or {}
-        return holders
+            for event_id in event_ids
+        ]
+        request: dict[str, Any] = {self._table: writes}
+        while request:
+            request = self._db.batch_write_item(RequestItems=request).get("UnprocessedItems")
 
     def count_attempt(self, shard_id: str, sequence_number: str) -> tuple[int, bool]:
         """Count one more failed attempt at a record: (attempts so far, already dead-lettered)."""

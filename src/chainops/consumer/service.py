@@ -19,7 +19,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chainops.consumer.config import ConsumerConfig
-from chainops.consumer.idempotency import IdempotencyTable
+from chainops.consumer.idempotency import CONCURRENCY, IdempotencyTable
 from chainops.consumer.leases import LeaseTable, LostLease, plan
 from chainops.consumer.metrics import Metrics
 from chainops.consumer.sinks import DeadLetterQueue, Lake
@@ -30,7 +30,11 @@ log = logging.getLogger(__name__)
 
 # Pause when no shard had records, so an idle consumer costs a few calls a second.
 IDLE_SECONDS = 0.25
-_RETRIES = Config(retries={"max_attempts": 5, "mode": "standard"}, connect_timeout=5)
+_CLIENT_CONFIG = Config(
+    retries={"max_attempts": 5, "mode": "standard"},
+    connect_timeout=5,
+    max_pool_connections=2 * CONCURRENCY,
+)
 # boto3-stubs types clients per literal service name; this module picks them by name.
 _new_client: Callable[..., Any] = boto3.client
 
@@ -143,7 +147,7 @@ def connect(config: ConsumerConfig, *, crash_at: CrashPoint | None) -> Services:
     """Clients for the consumer's resources, checked once so a wrong name fails at start."""
 
     def client(service: str) -> Any:
-        return _new_client(service, endpoint_url=config.endpoint_url, config=_RETRIES)
+        return _new_client(service, endpoint_url=config.endpoint_url, config=_CLIENT_CONFIG)
 
     try:
         kinesis, dynamodb, s3, sqs = (client(s) for s in ("kinesis", "dynamodb", "s3", "sqs"))
