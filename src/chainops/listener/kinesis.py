@@ -11,7 +11,7 @@ import logging
 import random
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, Protocol
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -41,6 +41,15 @@ RETRYABLE = frozenset(
 def backoff_s(attempt: int, *, uniform: Callable[[float, float], float] = random.uniform) -> float:
     """Full jitter: a uniform wait up to an exponentially growing, capped bound."""
     return uniform(0.0, min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2**attempt))
+
+
+class Sink(Protocol):
+    """Where batches go: Kinesis in service, an in-memory sink in the publisher's tests."""
+
+    counters: Counters
+
+    async def put(self, batch: list[Record]) -> None:
+        """Return once every record of ``batch`` is stored; raise if that cannot happen."""
 
 
 class KinesisSink:
@@ -98,7 +107,7 @@ class Publisher:
 
     def __init__(
         self,
-        sink: KinesisSink,
+        sink: Sink,
         *,
         tracker: SlotTracker,
         batch_records: int,
