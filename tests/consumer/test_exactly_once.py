@@ -9,6 +9,7 @@ from tests.consumer.helpers import (
     Pipeline,
     consume,
     make_events,
+    start_consumer,
 )
 
 
@@ -32,3 +33,13 @@ def test_duplicates_within_one_batch_are_dropped(pipeline: Pipeline, tmp_path: P
     last = pipeline.put_events([*events, *events])
     consume(pipeline, tmp_path, "solo", last)
     assert Counter(pipeline.landed_ids()) == Counter(event.id for event in events)
+
+
+def test_missing_resource_exits_2(pipeline: Pipeline, tmp_path: Path) -> None:
+    """A stream that does not exist is named in one line and the exit code is 2."""
+    consumer = start_consumer(pipeline, tmp_path, "solo", "--stream", "no-such-stream")
+    assert consumer.process.wait(timeout=30) == 2
+    error = consumer.log.read_text()
+    assert "chainops consumer:" in error
+    assert "no-such-stream" in error
+    assert "Traceback" not in error

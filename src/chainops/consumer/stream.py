@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from chainops.consumer.leases import Shard
 
@@ -23,6 +23,16 @@ class Page:
     # None once a closed shard has been read to its end (SHARD_END).
     next_iterator: str | None
     millis_behind_latest: int
+
+
+class ShardSource(Protocol):
+    """Where shard workers read: Kinesis (StreamReader), or a test's wrapper of it."""
+
+    def shards(self) -> list[Shard]: ...
+
+    def iterator(self, shard_id: str, checkpoint: str | None) -> str: ...
+
+    def read(self, iterator: str, limit: int) -> Page: ...
 
 
 class StreamReader:

@@ -19,7 +19,7 @@ from chainops.consumer.idempotency import IdempotencyTable
 from chainops.consumer.leases import SHARD_END, InFlight, Lease, LeaseTable, Shard
 from chainops.consumer.metrics import Metrics
 from chainops.consumer.sinks import DeadLetterQueue, Lake
-from chainops.consumer.stream import Page, Record, StreamReader
+from chainops.consumer.stream import Page, Record, ShardSource
 from chainops.pipeline.events import decode
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,7 @@ RETRY_PAUSE_SECONDS = 1.0
 class Services:
     """What every shard worker of a consumer shares."""
 
-    reader: StreamReader
+    reader: ShardSource
     leases: LeaseTable
     idempotency: IdempotencyTable
     lake: Lake
