@@ -1,6 +1,6 @@
 """One leased shard, landed one GetRecords batch at a time, strictly in order.
 
-A batch goes: record its extent in the lease (inflight) -> decode, counting poison records
+A batch goes: decode, counting poison records -> record its extent in the lease (inflight)
 -> claim its event ids -> write its S3 objects -> checkpoint. Each step is idempotent for
 the same batch key, and a redo after a crash reads the same extent, so a crash anywhere
 repeats the batch with the same effects (docs/consumer.md walks through each case).
