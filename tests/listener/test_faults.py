@@ -47,12 +47,12 @@ def test_kill_9_resumes_from_the_checkpoint_with_no_slot_missing(
     assert all(slot > at_crash for slot in repeated), "slots up to the checkpoint sent once"
 
 
-def test_dropped_and_stalled_websockets_are_detected_and_backfilled(
+def test_dropped_websockets_stalls_and_429s_are_survived_and_backfilled(
     start_validator: Callable[..., Validator],
     start_listener: Callable[..., ListenerProcess],
     lab_aws: Aws,
 ):
-    """Websockets refused for ~20 slots, then a stalled node: gaps found, filled, exactly once."""
+    """Websockets refused ~20 slots, a stalled node, RPC 429s: gaps filled, exactly once."""
     validator = start_validator()
     listener = start_listener(validator)
     first = listener.wait_logged("listener starting")["from_slot"]
@@ -68,10 +68,17 @@ def test_dropped_and_stalled_websockets_are_detected_and_backfilled(
     validator.faults.set(stall_slots=True)
     listener.wait_logged("slot notifications stalled")
     validator.faults.set(stall_slots=False)
-    advance(lab_aws, resumed)
+    unstalled = advance(lab_aws, resumed, slots=10)
+
+    validator.faults.set(http_429=True)
+    listener.wait_logged("node failure")
+    time.sleep(0.5)
+    validator.faults.set(http_429=False)
+    advance(lab_aws, unstalled)
 
     events, _ = stop_and_check(listener, validator, lab_aws, first)
     assert max(Counter(e.id for e in events).values()) == 1
+    assert any("HTTP 429" in f["reason"] for f in listener.logged("node failure"))
     counters = listener.counters()
     assert counters["gaps_detected"] >= 2
     assert counters["stalls"] >= 1

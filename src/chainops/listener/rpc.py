@@ -18,6 +18,8 @@ BLOCK_CLEANED_UP = -32001
 BLOCK_NOT_AVAILABLE = -32004
 SLOT_SKIPPED = -32007
 LONG_TERM_STORAGE_SLOT_SKIPPED = -32009
+# Errors of a node that is behind or struggling, not of the request: retried, then failed over.
+TRANSIENT_CODES = frozenset({-32005, -32016, -32603})  # unhealthy, min context slot, internal
 FAILOVER_AFTER = 3  # consecutive failures of the current node before moving to the next
 
 
@@ -60,7 +62,10 @@ class SolanaRpc:
             raise NodeUnavailable(f"{self.url}: {type(error).__name__}: {error}") from error
         if "error" in payload:
             failure = payload["error"]
-            raise RpcError(int(failure.get("code", 0)), str(failure.get("message", "")))
+            refused = RpcError(int(failure.get("code", 0)), str(failure.get("message", "")))
+            if refused.code in TRANSIENT_CODES:
+                raise NodeUnavailable(f"{self.url}: {refused}") from refused
+            raise refused
         return payload["result"]
 
     async def slot(self, commitment: str | None = None) -> int:
