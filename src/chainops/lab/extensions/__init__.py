@@ -152,6 +152,13 @@ GAPS: tuple[Gap, ...] = (
     ),
     Gap(
         service="kinesis",
+        api="PutRecord, PutRecords, GetRecords under concurrent calls",
+        moto="a shard numbers records as max + 1 without a lock: concurrent puts overwrite each "
+        "other (records lost); GetRecords walks the shard from its start on every call",
+        lab="one lock serialises shard reads and writes; GetRecords bisects to its position",
+    ),
+    Gap(
+        service="kinesis",
         api="SubscribeToShard",
         moto="not implemented (answers 500)",
         lab="one event with the records after the starting position and the continuation "

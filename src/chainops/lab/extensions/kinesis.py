@@ -18,6 +18,14 @@ over 1 MiB got "Records size exceeds 5 MB limit" rather than AWS's validation er
 record, counted the partition key into the 1 MiB data limit, accepted an empty batch and
 never checked PutRecord's data size. The lab validates in AWS's order with AWS's errors.
 
+Concurrency: moto numbers a shard's records as its highest sequence number plus one, without a
+lock, and the server answers on threads, so two concurrent PutRecords could take the same
+number and one record overwrote the other (lost), and a GetRecords reading the shard while a
+put added to it could fail with "dictionary changed size during iteration". The lab serialises
+each shard's writes and reads with one lock, as AWS's per-shard ordering implies. moto's
+GetRecords also walked the shard from its first record on every call, so a consumer's cost grew
+with the stream's age; the lab finds the starting position by bisection.
+
 SubscribeToShard (enhanced fan-out) was missing. The lab answers with one
 SubscribeToShardEvent holding the records after the starting position (up to 10,000) and its
 ContinuationSequenceNumber, then ends the stream: AWS keeps a subscription open for up to five
@@ -27,6 +35,7 @@ minutes, a consumer resubscribes either way.
 from __future__ import annotations
 
 import base64
+import bisect
 import functools
 import itertools
 import json
@@ -203,6 +212,32 @@ def write_records(
     return written
 
 
+# One lock for every shard's records: the lab's Kinesis traffic is small, correctness is not.
+_shard_lock = threading.RLock()
+
+
+def _serialised(original: Any) -> Any:
+    @functools.wraps(original)
+    def locked(*args: Any, **kwargs: Any) -> Any:
+        with _shard_lock:
+            return original(*args, **kwargs)
+
+    return locked
+
+
+def _get_records(self: Any, last_sequence_id: str, limit: int | None) -> tuple[list[Any], int, int]:
+    """moto's Shard.get_records (records after a sequence number), by bisection."""
+    after = int(last_sequence_id)
+    numbers = sorted(self.records)  # already in order: timsort's linear pass
+    start = bisect.bisect_right(numbers, after)
+    chosen = numbers[start : start + limit if limit else None]
+    if not chosen:
+        return [], after, 0
+    records = [self.records[number] for number in chosen]
+    behind_s = self.records[numbers[-1]].created_at - records[-1].created_at
+    return records, chosen[-1], int(behind_s * 1000)
+
+
 def _put_records_with_faults(original: Any) -> Any:
     @functools.wraps(original)
     def put_records(self: Any) -> Any:
@@ -331,10 +366,19 @@ def _reset_clears_faults(original: Any) -> Any:
 
 
 def install() -> None:
+    from moto.kinesis.models import Shard
     from moto.kinesis.responses import KinesisResponse
     from moto.moto_api._internal import urls
     from moto.moto_api._internal.models import MotoAPIBackend
 
+    Shard.get_records = _get_records
+    for method in (
+        "put_record",
+        "get_records",
+        "get_min_sequence_number",
+        "get_max_sequence_number",
+    ):
+        setattr(Shard, method, _serialised(getattr(Shard, method)))
     KinesisResponse.put_records = _put_records_with_faults(KinesisResponse.put_records)
     KinesisResponse.put_record = _put_record_with_faults(KinesisResponse.put_record)
     KinesisResponse.subscribe_to_shard = _subscribe_to_shard
