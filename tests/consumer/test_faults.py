@@ -49,10 +49,11 @@ def test_kill_9_mid_batch_then_restart_lands_exactly_once(
                              crash_at=crash_at)  # fmt: skip
     assert crashed.process.wait(timeout=30) == -signal.SIGKILL
     inflight = [item for item in pipeline.leases().values() if "inflight" in item]
-    assert len(inflight) == 1, "the killed batch left its extent in its lease"
+    # Shards are served in parallel: every shard's first batch may be in hand at the kill.
+    assert 1 <= len(inflight) <= 4, "the killed batches left their extents in their leases"
     assert not pipeline.checkpoints(), "nothing was checkpointed before the kill"
     if crash_at == "after-write":
-        assert pipeline.object_keys(), "the killed batch had written its objects"
+        assert pipeline.object_keys(), "a killed batch had written its objects"
 
     consume(pipeline, tmp_path, restart_id, last, *restart_flags)
     assert Counter(pipeline.landed_ids()) == Counter(event.id for event in events)

@@ -6,6 +6,7 @@ One PutMetricData call per flush carries every metric, so metrics cost no call p
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -56,34 +57,39 @@ class Metrics:
         self._clock = clock
         self._interval = interval_seconds
         self._pending: dict[str, _Statistics] = {}
+        self._lock = threading.Lock()  # shard threads observe at once
         self._flushed_at = clock()
 
     def observe(self, name: str, value: float, unit: Unit) -> None:
-        self._pending.setdefault(name, _Statistics(unit)).add(value)
+        with self._lock:
+            self._pending.setdefault(name, _Statistics(unit)).add(value)
 
     def flush(self, *, force: bool = False) -> None:
         """Publish what was observed when the interval is up (or now, when forced)."""
-        if not self._pending or (not force and self._clock() - self._flushed_at < self._interval):
-            return
-        data = [
-            {
-                "MetricName": name,
-                "Dimensions": self._dimensions,
-                "Unit": stats.unit,
-                "StatisticValues": {
-                    "SampleCount": stats.count,
-                    "Sum": stats.total,
-                    "Minimum": stats.low,
-                    "Maximum": stats.high,
-                },
-            }
-            for name, stats in self._pending.items()
-        ]
-        try:
-            self._cloudwatch.put_metric_data(Namespace=self._namespace, MetricData=data)
-        except (ClientError, BotoCoreError) as error:
-            # Metrics must not stop the landing: keep the statistics for the next flush.
-            log.warning("metrics not published", extra={"error": str(error)})
-            return
-        self._pending.clear()
-        self._flushed_at = self._clock()
+        with self._lock:
+            if not self._pending:
+                return
+            if not force and self._clock() - self._flushed_at < self._interval:
+                return
+            data = [
+                {
+                    "MetricName": name,
+                    "Dimensions": self._dimensions,
+                    "Unit": stats.unit,
+                    "StatisticValues": {
+                        "SampleCount": stats.count,
+                        "Sum": stats.total,
+                        "Minimum": stats.low,
+                        "Maximum": stats.high,
+                    },
+                }
+                for name, stats in self._pending.items()
+            ]
+            try:
+                self._cloudwatch.put_metric_data(Namespace=self._namespace, MetricData=data)
+            except (ClientError, BotoCoreError) as error:
+                # Metrics must not stop the landing: keep the statistics for the next flush.
+                log.warning("metrics not published", extra={"error": str(error)})
+                return
+            self._pending.clear()
+            self._flushed_at = self._clock()

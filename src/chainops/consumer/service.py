@@ -1,7 +1,8 @@
 """The consumer process: keep a fair share of leases, land their shards, stop cleanly.
 
-One thread serves every leased shard in turn, a batch at a time, so each shard is strictly
-serial. Every third of a lease period it heartbeats, renews its leases and rebalances.
+Each round lands one batch of every ready leased shard, the shards in parallel threads; a
+shard is in one thread at a time and its batches follow each other, so it is strictly serial.
+Every third of a lease period the process heartbeats, renews its leases and rebalances.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import boto3
@@ -28,12 +30,14 @@ from chainops.consumer.worker import CrashPoint, Services, ShardWorker
 
 log = logging.getLogger(__name__)
 
+# Shards served at once by one process: batches are latency-bound (AWS round trips).
+SHARD_THREADS = 8
 # Pause when no shard had records, so an idle consumer costs a few calls a second.
 IDLE_SECONDS = 0.25
 _CLIENT_CONFIG = Config(
     retries={"max_attempts": 5, "mode": "standard"},
     connect_timeout=5,
-    max_pool_connections=2 * CONCURRENCY,
+    max_pool_connections=CONCURRENCY + SHARD_THREADS,
 )
 # boto3-stubs types clients per literal service name; this module picks them by name.
 _new_client: Callable[..., Any] = boto3.client
@@ -49,6 +53,7 @@ class Consumer:
         self._services = services
         self._workers: dict[str, ShardWorker] = {}
         self._rebalance_at = 0.0
+        self._pool = ThreadPoolExecutor(max_workers=SHARD_THREADS, thread_name_prefix="shard")
 
     @property
     def shards(self) -> list[str]:
@@ -61,12 +66,15 @@ class Consumer:
         while not stop.is_set():
             if self._services.clock() >= self._rebalance_at:
                 self._rebalance()
+            ready = [shard_id for shard_id, worker in self._workers.items() if worker.ready()]
             consumed = 0
-            for shard_id, worker in list(self._workers.items()):
-                if stop.is_set():
-                    break
-                if worker.ready():
-                    consumed += self._step(shard_id)
+            # One batch of each ready shard at once: a shard's own batches stay strictly serial.
+            for shard_id, (count, keep) in zip(
+                ready, self._pool.map(self._step, ready), strict=True
+            ):
+                consumed += count
+                if not keep:
+                    del self._workers[shard_id]
             self._services.metrics.flush()
             if not consumed:
                 stop.wait(IDLE_SECONDS)
@@ -88,24 +96,24 @@ class Consumer:
             if lease.owner == self._config.consumer_id:
                 self._services.leases.release(shard_id)
 
-    def _step(self, shard_id: str) -> int:
+    def _step(self, shard_id: str) -> tuple[int, bool]:
+        """One batch of a shard: (records consumed, whether to keep serving the shard)."""
         worker = self._workers[shard_id]
         try:
             consumed = worker.step()
         except LostLease as error:
             # Another holder may be at work: stop this shard now; a rebalance looks again.
             log.warning("shard dropped", extra={"shard": shard_id, "reason": str(error)})
-            del self._workers[shard_id]
-            return 0
+            return 0, False
         except (ClientError, BotoCoreError) as error:
             log.warning("batch failed", extra={"shard": shard_id, "error": str(error)})
             worker.reset()
-            return 0
+            return 0, True
         if worker.finished:
             log.info("shard finished", extra={"shard": shard_id})
             self._services.leases.release(shard_id)
-            del self._workers[shard_id]
-        return consumed
+            return consumed, False
+        return consumed, True
 
     def _rebalance(self) -> None:
         services = self._services
