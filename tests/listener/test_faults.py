@@ -157,3 +157,30 @@ def test_failover_to_the_second_node_when_the_first_dies(
     published = published_signatures(lab_aws.events(), after, last)
     assert_same_blocks(distinct(published), expected)
     assert listener.counters()["failovers"] >= 1
+
+
+def test_sigterm_while_kinesis_refuses_everything_stops_within_the_timeout(
+    start_validator: Callable[..., Validator],
+    start_listener: Callable[..., ListenerProcess],
+    lab_aws: Aws,
+):
+    """Kinesis down at SIGTERM: exit 0 after --shutdown-timeout-s, checkpoint not past acks."""
+    validator = start_validator()
+    listener = start_listener(validator, args=("--shutdown-timeout-s", "2"))
+    first = listener.wait_logged("listener starting")["from_slot"]
+    advance(lab_aws, first, slots=10)
+    faults.inject(lab_aws.settings, KinesisFault("PutRecords", mode="fail", count=None))
+    time.sleep(1.0)
+    stuck = lab_aws.checkpoint()
+    assert stuck is not None
+    asked = time.monotonic()
+    assert listener.terminate() == 0, listener.log.read_text()
+    assert time.monotonic() - asked < 10
+    assert listener.logged("shutdown timed out; unpublished slots stay after the checkpoint")
+    assert lab_aws.checkpoint() == stuck
+
+    faults.clear(lab_aws.settings)
+    restarted = start_listener(validator)
+    assert restarted.wait_logged("listener starting")["from_slot"] == stuck + 1
+    advance(lab_aws, stuck)
+    stop_and_check(restarted, validator, lab_aws, first)

@@ -59,8 +59,11 @@ class BlockFetcher:
         wake = self.follower.wake
         progressed = loop.time()
         while True:
+            # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation that
+            # races with the wake-up, and the fetcher would outlive the shutdown.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(wake.wait(), self.clock.watchdog_s)
+                async with asyncio.timeout(self.clock.watchdog_s):
+                    await wake.wait()
             wake.clear()
             generation = self.pool.generation
             try:

@@ -131,7 +131,8 @@ class Publisher:
         while True:
             timeout = None if deadline is None else max(deadline - loop.time(), 0.0)
             try:
-                item = await asyncio.wait_for(queue.get(), timeout)
+                async with asyncio.timeout(timeout):  # see BlockFetcher.run: not wait_for
+                    item = await queue.get()
             except TimeoutError:
                 await self._send(self.batcher.flush())
                 deadline = None

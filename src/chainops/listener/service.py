@@ -135,9 +135,10 @@ class Listener:
         await asyncio.gather(*sources, return_exceptions=True)
         if error is None:
             # Graceful: everything fetched is published and acknowledged before the checkpoint.
-            await queue.put(None)
             try:
-                await asyncio.wait_for(asyncio.shield(publishing), self.config.shutdown_timeout_s)
+                await asyncio.wait_for(
+                    self._drain(queue, publishing), self.config.shutdown_timeout_s
+                )
             except TimeoutError:
                 log.warning("shutdown timed out; unpublished slots stay after the checkpoint")
             error = publisher.failure or self._crash([publishing])
@@ -153,6 +154,14 @@ class Listener:
             return 1
         log.info("listener stopped", extra=extra)
         return 0
+
+    @staticmethod
+    async def _drain(
+        queue: asyncio.Queue[SlotBlock | None], publishing: asyncio.Task[None]
+    ) -> None:
+        """The end marker behind what is queued (waiting while the queue is full), then the end."""
+        await queue.put(None)
+        await asyncio.shield(publishing)
 
     @staticmethod
     def _crash(tasks: list[asyncio.Task[Any]]) -> BaseException | None:
