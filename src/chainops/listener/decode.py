@@ -1,8 +1,8 @@
 """Block JSON (getBlock, encoding "json", details "full") -> pipeline events. Pure.
 
 One ``transaction`` event per transaction, and one ``log`` event per log line a filtered
-program emitted, for the transactions that invoke one. Runs on the decoded JSON directly:
-typed solders objects would cost several times more per transaction.
+program emitted, for the transactions that invoke one. Runs on orjson's dicts directly: the
+events want strings and ints, which typed solders objects would only convert back to.
 """
 
 from __future__ import annotations
