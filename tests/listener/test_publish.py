@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 
+import pytest
+
 from tests.listener.conftest import (
     RUN_SLOTS,
     Aws,
@@ -17,16 +19,22 @@ from tests.listener.conftest import (
 )
 
 
+@pytest.mark.parametrize("commitment", ["confirmed", "finalized"])
 def test_every_transaction_published_exactly_once_and_checkpoint_advances(
     start_validator: Callable[..., Validator],
     start_listener: Callable[..., ListenerProcess],
     lab_aws: Aws,
+    commitment: str,
 ):
     """Each block's transactions land once each, skipped slots pass; SIGTERM checkpoints."""
     validator = start_validator("--skip-probability", "0.1")
-    listener = start_listener(validator)
+    listener = start_listener(validator, args=("--commitment", commitment))
     first = listener.wait_logged("listener starting")["from_slot"]
     advance(lab_aws, first)
+    checkpoint = lab_aws.checkpoint()
+    tip = rpc(validator.rpc_url, "getSlot", [{"commitment": commitment}])
+    assert checkpoint is not None
+    assert checkpoint <= tip, "only slots at the chosen commitment are published"
     events, last = stop_and_check(listener, validator, lab_aws, first)
     assert last >= first + RUN_SLOTS
     transactions = [event for event in events if event.type == "transaction"]
