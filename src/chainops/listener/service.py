@@ -245,7 +245,7 @@ def aws_clients(config: ListenerConfig) -> tuple[Any, Any]:
         retries={"total_max_attempts": 1},
         max_pool_connections=config.max_in_flight + 2,
         connect_timeout=5,
-        read_timeout=30,
+        read_timeout=10,  # a hung call holds a pool thread; exit waits for it
     )
     session = boto3.session.Session(region_name=config.region)
     clients = [
