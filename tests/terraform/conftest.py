@@ -12,7 +12,13 @@ import pytest
 
 from chainops.lab import aws, server
 from chainops.lab.settings import LabSettings
-from tests.terraform.harness import ORDER, Stack, inventory_inputs, lab_backend_config
+from tests.terraform.harness import (
+    ORDER,
+    Stack,
+    import_lab_certificate,
+    inventory_inputs,
+    lab_backend_config,
+)
 
 # Stacks this suite applies, in dependency order.
 APPLIED = ORDER
@@ -47,7 +53,11 @@ def init_stack(
 ) -> Stack:
     """A stack initialised in the lab workspace with the lab inventory's inputs."""
     stack = Stack(name, settings, work / name)
-    stack.write_inputs(inventory_inputs("lab")["stacks"][name])
+    inputs = inventory_inputs("lab")["stacks"][name]
+    if name == "core":
+        # The lab inventory cannot know the ARN: ACM makes it at import.
+        inputs["certificate_arn"] = import_lab_certificate(settings, "api.lab.chainops.internal")
+    stack.write_inputs(inputs)
     if name == "state_bootstrap":
         stack.init()
     else:

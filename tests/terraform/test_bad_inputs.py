@@ -19,6 +19,9 @@ from chainops import paths
 from chainops.lab.settings import LabSettings
 from tests.terraform.harness import CHAINOPS, inventory_inputs
 
+# The core stack's certificate is imported at run time in the lab; any well-formed ARN plans.
+CERTIFICATE = {"certificate_arn": "arn:aws:acm:us-east-1:123456789012:certificate/bad-inputs"}
+
 CASES = [
     pytest.param(
         "foundation",
@@ -67,6 +70,45 @@ CASES = [
         {"stream_mode": "PROVISIONED", "stream_shard_count": 0},
         ["var.stream_shard_count", "whole number from 1 to 500"],
         id="zero-shards",
+    ),
+    pytest.param(
+        "core",
+        {
+            **CERTIFICATE,
+            "services": {
+                "trading-api": {"public": True, "capacity": {"desired": 0, "min": 2, "max": 1}}
+            },
+        },
+        ["var.services", "0 <= min <= desired <= max"],
+        id="capacity-min-above-max",
+    ),
+    pytest.param(
+        "core",
+        {**CERTIFICATE, "active_color": "red"},
+        ["var.active_color", "blue or green"],
+        id="unknown-active-color",
+    ),
+    pytest.param(
+        "core",
+        {
+            **CERTIFICATE,
+            "environment": "prod",
+            "database": {"instance_class": "db.r7g.large", "backup_retention_days": 0},
+        },
+        ["var.database.backup_retention_days", "at least 1 in prod"],
+        id="prod-without-backups",
+    ),
+    pytest.param(
+        "core",
+        {**CERTIFICATE, "database": {"instance_class": "r7g.large"}},
+        ["var.database", "RDS instance class (db.*)"],
+        id="instance-class-not-rds",
+    ),
+    pytest.param(
+        "core",
+        {"certificate_arn": "arn:aws:iam::123456789012:server-certificate/api"},
+        ["var.certificate_arn", "ACM certificate ARN"],
+        id="certificate-not-acm",
     ),
 ]
 

@@ -363,6 +363,250 @@ def test_core_repositories_cluster_logs_and_secret(deployment: Deployment) -> No
     assert secret["KmsKeyId"].startswith("arn:aws:kms:")
 
 
+def _by_color(target_groups: list[dict[str, Any]], arns: dict[str, str]) -> dict[str, int]:
+    colors = {arn: color for color, arn in arns.items()}
+    return {colors[g["TargetGroupArn"]]: g["Weight"] for g in target_groups}
+
+
+def test_core_alb_serves_https_only_to_the_active_color(deployment: Deployment) -> None:
+    """HTTPS (TLS 1.3 policy) forwards all to blue, port 80 redirects; access logs on, SSE-S3."""
+    out = deployment.outputs["core"]
+    elbv2 = deployment.client("elbv2")
+    (alb,) = elbv2.describe_load_balancers(LoadBalancerArns=[out["alb_arn"]])["LoadBalancers"]
+    public = deployment.outputs["foundation"]["subnet_ids"]["public"]
+    assert sorted(z["SubnetId"] for z in alb["AvailabilityZones"]) == sorted(public)
+    assert alb["SecurityGroups"] == [deployment.outputs["foundation"]["security_group_ids"]["alb"]]
+    listeners = {
+        listener["Port"]: listener
+        for listener in elbv2.describe_listeners(LoadBalancerArn=out["alb_arn"])["Listeners"]
+    }
+    assert set(listeners) == {80, 443}
+    https = listeners[443]
+    assert https["Protocol"] == "HTTPS"
+    assert https["SslPolicy"] == "ELBSecurityPolicy-TLS13-1-2-2021-06"
+    assert [c["CertificateArn"] for c in https["Certificates"]] == [
+        json.loads(deployment.stacks["core"].var_file.read_text())["certificate_arn"]
+    ]
+    (forward,) = https["DefaultActions"]
+    weights = _by_color(forward["ForwardConfig"]["TargetGroups"], out["target_group_arns"])
+    assert weights == {"blue": 100, "green": 0}
+    (redirect,) = listeners[80]["DefaultActions"]
+    assert redirect["Type"] == "redirect"
+    config = redirect["RedirectConfig"]
+    assert (config["Protocol"], config["Port"], config["StatusCode"]) == (
+        "HTTPS",
+        "443",
+        "HTTP_301",
+    )
+    attributes = {
+        a["Key"]: a["Value"]
+        for a in elbv2.describe_load_balancer_attributes(LoadBalancerArn=out["alb_arn"])[
+            "Attributes"
+        ]
+    }
+    assert attributes["access_logs.s3.enabled"] == "true"
+    assert attributes["access_logs.s3.bucket"] == out["alb_access_logs_bucket"]
+    encryption = deployment.client("s3").get_bucket_encryption(Bucket=out["alb_access_logs_bucket"])
+    (rule,) = encryption["ServerSideEncryptionConfiguration"]["Rules"]
+    assert rule["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
+    groups = elbv2.describe_target_groups(TargetGroupArns=list(out["target_group_arns"].values()))
+    assert {(g["TargetType"], g["Port"], g["Protocol"]) for g in groups["TargetGroups"]} == {
+        ("ip", 8080, "HTTP")
+    }
+
+
+def test_core_services_run_private_and_scale_on_cpu_and_requests(deployment: Deployment) -> None:
+    """Fargate services in the private subnets with the app group; the API in blue, scaling."""
+    out = deployment.outputs["core"]
+    foundation = deployment.outputs["foundation"]
+    ecs = deployment.client("ecs")
+    services = {
+        s["serviceName"]: s
+        for s in ecs.describe_services(
+            cluster=out["cluster_name"], services=list(out["service_names"].values())
+        )["services"]
+    }
+    assert set(services) == {"trading-api", "market-data-processor"}
+    for name, service in services.items():
+        assert service["desiredCount"] == 1
+        assert service["launchType"] == "FARGATE"
+        network = service["networkConfiguration"]["awsvpcConfiguration"]
+        assert sorted(network["subnets"]) == sorted(foundation["subnet_ids"]["private"])
+        assert network["securityGroups"] == [foundation["security_group_ids"]["app"]]
+        assert network["assignPublicIp"] == "DISABLED"
+        task = ecs.describe_task_definition(taskDefinition=service["taskDefinition"])
+        definition = task["taskDefinition"]
+        assert definition["networkMode"] == "awsvpc"
+        assert definition["requiresCompatibilities"] == ["FARGATE"]
+        assert definition["taskRoleArn"] == out["task_role_arns"][name]
+        (container,) = definition["containerDefinitions"]
+        assert {s["name"] for s in container["secrets"]} == {"APP_SETTINGS", "REDIS_AUTH_TOKEN"}
+    (registration,) = services["trading-api"]["loadBalancers"]
+    assert registration["targetGroupArn"] == out["target_group_arns"]["blue"]
+    assert registration["containerPort"] == 8080
+    assert services["market-data-processor"]["loadBalancers"] == []
+
+    scaling = deployment.client("application-autoscaling")
+    targets = scaling.describe_scalable_targets(ServiceNamespace="ecs")["ScalableTargets"]
+    assert {(t["ResourceId"], t["MinCapacity"], t["MaxCapacity"]) for t in targets} == {
+        (f"service/chainops-lab/{name}", 1, 2) for name in services
+    }
+    policies = scaling.describe_scaling_policies(ServiceNamespace="ecs")["ScalingPolicies"]
+    metrics = {
+        p["PolicyName"]: p["TargetTrackingScalingPolicyConfiguration"][
+            "PredefinedMetricSpecification"
+        ]
+        for p in policies
+    }
+    assert set(metrics) == {
+        "trading-api-cpu",
+        "trading-api-requests",
+        "market-data-processor-cpu",
+    }
+    requests = metrics["trading-api-requests"]
+    assert requests["PredefinedMetricType"] == "ALBRequestCountPerTarget"
+    assert requests["ResourceLabel"].endswith(
+        "/" + out["target_group_arns"]["blue"].split(":", 5)[5]
+    )
+
+
+def test_core_database_is_multi_az_encrypted_iam_and_proxied(deployment: Deployment) -> None:
+    """Multi-AZ, KMS, IAM auth, Performance Insights, forced TLS; a replica; a TLS+IAM proxy."""
+    out = deployment.outputs["core"]
+    rds = deployment.client("rds")
+    (primary,) = rds.describe_db_instances(DBInstanceIdentifier=out["database_identifier"])[
+        "DBInstances"
+    ]
+    assert primary["MultiAZ"] is True
+    assert primary["StorageEncrypted"] is True
+    assert primary["KmsKeyId"].startswith("arn:aws:kms:")
+    assert primary["IAMDatabaseAuthenticationEnabled"] is True
+    assert primary["PerformanceInsightsEnabled"] is True
+    assert primary["PubliclyAccessible"] is False
+    assert primary["MasterUserSecret"]["SecretArn"] == out["database_master_secret_arn"]
+    isolated = deployment.outputs["foundation"]["subnet_ids"]["isolated"]
+    subnets = [s["SubnetIdentifier"] for s in primary["DBSubnetGroup"]["Subnets"]]
+    assert sorted(subnets) == sorted(isolated)
+    parameters = rds.describe_db_parameters(
+        DBParameterGroupName=primary["DBParameterGroups"][0]["DBParameterGroupName"],
+        Source="user",
+    )["Parameters"]
+    assert {p["ParameterName"]: p["ParameterValue"] for p in parameters}["rds.force_ssl"] == "1"
+
+    (replica,) = rds.describe_db_instances(DBInstanceIdentifier=out["database_replica_identifier"])[
+        "DBInstances"
+    ]
+    assert replica["ReadReplicaSourceDBInstanceIdentifier"] == primary["DBInstanceIdentifier"]
+    assert replica["StorageEncrypted"] is True
+
+    (proxy,) = rds.describe_db_proxies(DBProxyName=out["database_proxy_name"])["DBProxies"]
+    assert proxy["RequireTLS"] is True
+    assert proxy["EngineFamily"] == "POSTGRESQL"
+    (auth,) = proxy["Auth"]
+    assert (auth["IAMAuth"], auth["SecretArn"]) == ("REQUIRED", out["database_master_secret_arn"])
+    assert proxy["Endpoint"] == out["database_endpoint"]
+    (target,) = rds.describe_db_proxy_targets(DBProxyName=proxy["DBProxyName"])["Targets"]
+    assert target["RdsResourceId"] == primary["DBInstanceIdentifier"]
+
+
+def test_core_cache_is_encrypted_authenticated_and_fails_over(deployment: Deployment) -> None:
+    """Two Redis nodes across zones, failover on, KMS at rest, TLS and AUTH in transit."""
+    out = deployment.outputs["core"]
+    elasticache = deployment.client("elasticache")
+    (group,) = elasticache.describe_replication_groups(
+        ReplicationGroupId=out["cache_replication_group_id"]
+    )["ReplicationGroups"]
+    assert group["AtRestEncryptionEnabled"] is True
+    assert group["KmsKeyId"].startswith("arn:aws:kms:")
+    assert group["TransitEncryptionEnabled"] is True
+    assert group["AuthTokenEnabled"] is True
+    assert (group["AutomaticFailover"], group["MultiAZ"]) == ("enabled", "enabled")
+    assert len(group["MemberClusters"]) == 2
+    clusters = [
+        elasticache.describe_cache_clusters(CacheClusterId=member)["CacheClusters"][0]
+        for member in group["MemberClusters"]
+    ]
+    assert {c["PreferredAvailabilityZone"] for c in clusters} == {"us-east-1a", "us-east-1b"}
+    cache_group = deployment.outputs["foundation"]["security_group_ids"]["cache"]
+    assert all(
+        [g["SecurityGroupId"] for g in c["SecurityGroups"]] == [cache_group] for c in clusters
+    )
+    token = deployment.client("secretsmanager").get_secret_value(
+        SecretId=out["cache_auth_secret_arn"]
+    )["SecretString"]
+    assert len(token) == 64
+
+
+def test_core_data_tier_admits_the_app_tier_only(deployment: Deployment) -> None:
+    """The database admits PostgreSQL from the app tier and the proxy; the proxy from the app."""
+    out = deployment.outputs["core"]
+    tiers = deployment.outputs["foundation"]["security_group_ids"]
+    added = out["security_group_ids"]
+    (primary,) = deployment.client("rds").describe_db_instances(
+        DBInstanceIdentifier=out["database_identifier"]
+    )["DBInstances"]
+    assert {g["VpcSecurityGroupId"] for g in primary["VpcSecurityGroups"]} == {
+        tiers["db"],
+        added["db_from_proxy"],
+    }
+    ec2 = deployment.client("ec2")
+    groups = {
+        g["GroupId"]: g
+        for g in ec2.describe_security_groups(GroupIds=list(added.values()))["SecurityGroups"]
+    }
+
+    def sources(group_id: str) -> set[tuple[int, str]]:
+        return {
+            (rule["FromPort"], pair["GroupId"])
+            for rule in groups[group_id]["IpPermissions"]
+            for pair in rule["UserIdGroupPairs"]
+        } | {
+            (rule["FromPort"], r["CidrIp"])
+            for rule in groups[group_id]["IpPermissions"]
+            for r in rule["IpRanges"]
+        }
+
+    assert sources(added["db_proxy"]) == {(5432, tiers["app"])}
+    assert sources(added["db_from_proxy"]) == {(5432, added["db_proxy"])}
+    (egress,) = groups[added["db_proxy"]]["IpPermissionsEgress"]
+    assert (egress["FromPort"], [p["GroupId"] for p in egress["UserIdGroupPairs"]]) == (
+        5432,
+        [tiers["db"]],
+    )
+    assert groups[added["db_from_proxy"]]["IpPermissionsEgress"] == []
+
+
+def test_core_alarms_notify_the_alarm_topic(deployment: Deployment) -> None:
+    """ALB, service, PostgreSQL and Redis alarms exist and notify the environment's topic."""
+    out = deployment.outputs["core"]
+    alarms = deployment.client("cloudwatch").describe_alarms(
+        AlarmNames=list(out["alarm_names"].values())
+    )["MetricAlarms"]
+    assert set(out["alarm_names"]) == {
+        "alb-target-5xx",
+        "alb-target-response-time",
+        "ecs-cpu-trading-api",
+        "ecs-cpu-market-data-processor",
+        "rds-cpu",
+        "rds-free-storage",
+        "rds-replica-lag",
+        "redis-cpu-001",
+        "redis-cpu-002",
+        "redis-evictions-001",
+        "redis-evictions-002",
+    }
+    assert len(alarms) == len(out["alarm_names"])
+    topic = deployment.outputs["blockchain"]["alarm_topic_arn"]
+    assert all(a["AlarmActions"] == [topic] for a in alarms)
+    lag = {a["AlarmName"]: a for a in alarms}["chainops-lab-rds-replica-lag"]
+    assert lag["Dimensions"] == [{"Name": "DBInstanceIdentifier", "Value": "chainops-lab-replica"}]
+    dashboard = deployment.client("cloudwatch").get_dashboard(DashboardName=out["dashboard_name"])
+    titles = {
+        w["properties"].get("title") for w in json.loads(dashboard["DashboardBody"])["widgets"]
+    }
+    assert {"ALB requests, 5xx and p99 latency", "Redis engine CPU and evictions"} <= titles
+
+
 # --- all stacks --------------------------------------------------------------------------------
 
 
@@ -410,6 +654,19 @@ def test_destroy_leaves_the_account_empty(deployment: Deployment) -> None:
             "INACTIVE"
         }
     assert deployment.client("cloudwatch").describe_alarms()["MetricAlarms"] == []
+    elbv2 = deployment.client("elbv2")
+    assert elbv2.describe_load_balancers()["LoadBalancers"] == []
+    assert elbv2.describe_target_groups()["TargetGroups"] == []
+    rds = deployment.client("rds")
+    assert rds.describe_db_instances()["DBInstances"] == []
+    assert rds.describe_db_proxies()["DBProxies"] == []
+    elasticache = deployment.client("elasticache")
+    assert elasticache.describe_replication_groups()["ReplicationGroups"] == []
+    assert elasticache.describe_cache_clusters()["CacheClusters"] == []
+    assert elasticache.describe_cache_parameter_groups()["CacheParameterGroups"] == []
+    scaling = deployment.client("application-autoscaling")
+    assert scaling.describe_scalable_targets(ServiceNamespace="ecs")["ScalableTargets"] == []
+    assert deployment.client("secretsmanager").list_secrets()["SecretList"] == []
     assert deployment.client("logs").describe_log_groups()["logGroups"] == []
     assert (
         deployment.client("autoscaling").describe_auto_scaling_groups()["AutoScalingGroups"] == []

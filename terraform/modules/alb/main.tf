@@ -4,7 +4,7 @@ locals {
 
 resource "aws_lb" "this" {
   #checkov:skip=CKV2_AWS_28:WAF is attached per environment by the edge team's web ACL, outside this module.
-  #checkov:skip=CKV_AWS_91:Access logs are on whenever access_logs_bucket is set (dynamic block); checkov cannot see it.
+  #checkov:skip=CKV_AWS_91:Access logs are on whenever create_access_logs_bucket is (dynamic block); checkov cannot see it.
   #checkov:skip=CKV_AWS_150:Deletion protection is var.deletion_protection, true unless the caller destroys throwaway environments.
   name                       = var.name
   load_balancer_type         = "application"
@@ -17,7 +17,7 @@ resource "aws_lb" "this" {
   tags                       = merge({ Name = var.name }, var.tags)
 
   dynamic "access_logs" {
-    for_each = var.access_logs_bucket == null ? [] : [var.access_logs_bucket]
+    for_each = aws_s3_bucket.access_logs[*].id
 
     content {
       bucket  = access_logs.value
@@ -25,6 +25,9 @@ resource "aws_lb" "this" {
       enabled = true
     }
   }
+
+  # The ALB checks at creation that it may write to the bucket.
+  depends_on = [aws_s3_bucket_policy.access_logs]
 }
 
 resource "aws_lb_target_group" "this" {

@@ -32,3 +32,8 @@ output "active_target_group_arn" {
   description = "ARN of the target group the listener forwards to (active_color)."
   value       = aws_lb_target_group.this[var.active_color].arn
 }
+
+output "access_logs_bucket" {
+  description = "Bucket of the access logs, or null without create_access_logs_bucket."
+  value       = try(aws_s3_bucket.access_logs[0].id, null)
+}

@@ -103,14 +103,25 @@ variable "deregistration_delay" {
   }
 }
 
-variable "access_logs_bucket" {
-  description = "S3 bucket for access logs (its policy must let the region's ELB log delivery write); null: off."
-  type        = string
-  default     = null
+variable "create_access_logs_bucket" {
+  description = "Create a bucket <name>-alb-logs-<account> (SSE-S3: the only encryption ALB log delivery supports) and send access logs to it."
+  type        = bool
+  default     = true
+}
+
+variable "access_logs_retention_days" {
+  description = "Days access logs are kept in the bucket."
+  type        = number
+  default     = 90
+
+  validation {
+    condition     = var.access_logs_retention_days >= 1
+    error_message = "The access_logs_retention_days must be at least 1."
+  }
 }
 
 variable "deletion_protection" {
-  description = "Refuse to delete the load balancer (off for the lab and throwaway environments)."
+  description = "Refuse to delete the load balancer, and keep the log bucket while it holds logs (off for the lab and throwaway environments)."
   type        = bool
   default     = true
 }

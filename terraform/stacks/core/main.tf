@@ -1,15 +1,58 @@
-# The application platform, first increment: image repositories, the Fargate cluster, the
-# services' log groups, the application secret and a dashboard. Task definitions, services
-# with autoscaling, the ALB, RDS and ElastiCache follow once the lab supports them (see the
-# report in docs/terraform.md).
+# The application platform: image repositories, the Fargate cluster and its services behind an
+# ALB, PostgreSQL behind RDS Proxy, Redis, their alarms and a dashboard. Everything it needs
+# from the foundation (VPC, subnets, tier security groups, logs key) is found by tag or alias.
 locals {
   stack = "core"
   name  = "${var.name_prefix}-${var.environment}"
+
+  account_id = data.aws_caller_identity.current.account_id
+  partition  = data.aws_partition.current.partition
+
+  # The foundation stack's resources are found by the tags its provider stamps on them.
+  foundation_tags = { "chainops:stack" = "foundation", "chainops:environment" = var.environment }
+  subnet_ids      = { for tier, subnets in data.aws_subnets.tier : tier => sort(subnets.ids) }
+  security_groups = { for tier, group in data.aws_security_group.tier : tier => group.id }
 }
 
-data "aws_caller_identity" "current" {}
+# Rules across inputs: Terraform 1.6 validations see one variable only, so they are
+# preconditions here, on a read that depends on nothing and therefore fails the plan first.
+data "aws_caller_identity" "current" {
+  lifecycle {
+    precondition {
+      condition     = var.environment != "prod" || var.database.backup_retention_days >= 1
+      error_message = "The database.backup_retention_days must be at least 1 in prod (point-in-time recovery and the replica need backups)."
+    }
+
+    precondition {
+      condition     = !var.database.create_replica || var.database.backup_retention_days >= 1
+      error_message = "The database.create_replica needs database.backup_retention_days >= 1."
+    }
+  }
+}
 
 data "aws_partition" "current" {}
+
+data "aws_vpc" "this" {
+  tags = local.foundation_tags
+}
+
+data "aws_subnets" "tier" {
+  for_each = toset(["public", "private", "isolated"])
+
+  filter {
+    name   = "vpc-id"
+    values = [data.aws_vpc.this.id]
+  }
+
+  tags = { "chainops:tier" = each.key }
+}
+
+data "aws_security_group" "tier" {
+  for_each = toset(["alb", "app", "db", "cache"])
+
+  vpc_id = data.aws_vpc.this.id
+  tags   = merge(local.foundation_tags, { "chainops:tier" = each.key })
+}
 
 # The foundation's CloudWatch Logs key, found by its alias (the foundation's naming contract).
 data "aws_kms_alias" "logs" {
@@ -24,7 +67,7 @@ module "kms" {
   source = "../../modules/kms_key"
 
   name        = "${local.name}-core"
-  description = "Application platform of ${local.name}: images and secrets"
+  description = "Application platform of ${local.name}: images, secrets, database, cache"
 }
 
 module "ecr" {
@@ -55,45 +98,19 @@ resource "aws_cloudwatch_log_group" "service" {
 # The container only: the value is written by the operators (or rotation), never by Terraform,
 # so it never lands in the state.
 resource "aws_secretsmanager_secret" "app" {
-  #checkov:skip=CKV2_AWS_57:Rotation needs the rotation Lambda, which arrives with the database.
+  #checkov:skip=CKV2_AWS_57:Application settings, not a credential RDS or Redis could rotate; operators replace them.
   name                    = "${local.name}/app"
   description             = "Application settings of ${local.name} (JSON)."
   kms_key_id              = module.kms.arn
   recovery_window_in_days = var.force_destroy ? 0 : 30
 }
 
-resource "aws_cloudwatch_dashboard" "this" {
-  dashboard_name = local.name
-  dashboard_body = jsonencode({
-    widgets = [
-      {
-        type = "metric", x = 0, y = 0, width = 12, height = 6
-        properties = {
-          title   = "ECS CPU and memory"
-          region  = var.region
-          metrics = [["AWS/ECS", "CPUUtilization", "ClusterName", module.cluster.name], [".", "MemoryUtilization", ".", "."]]
-          stat    = "Average"
-          period  = 60
-        }
-      },
-      {
-        type = "metric", x = 12, y = 0, width = 12, height = 6
-        properties = {
-          title   = "RPC latency p99 and slot lag"
-          region  = var.region
-          metrics = [["Chainops/RPC", "RequestLatency", { stat = "p99" }], ["Chainops/Listener", "SlotLag", { stat = "Maximum" }]]
-          period  = 60
-        }
-      },
-      {
-        type = "alarm", x = 0, y = 6, width = 24, height = 3
-        properties = {
-          title  = "Alarms"
-          alarms = [for key in ["rpc-latency-p99", "block-processing-lag", "event-backlog"] : "arn:${data.aws_partition.current.partition}:cloudwatch:${var.region}:${data.aws_caller_identity.current.account_id}:alarm:${local.name}-${key}"]
-        }
-      },
-    ]
-  })
+# Warnings, not failures: dev and the lab may run without a standby, prod should not.
+check "prod_is_highly_available" {
+  assert {
+    condition     = var.environment != "prod" || (var.database.multi_az && var.cache.num_cache_clusters >= 2)
+    error_message = "prod runs PostgreSQL Multi-AZ and Redis with at least one replica (database.multi_az, cache.num_cache_clusters >= 2)."
+  }
 }
 
 check "workspace_matches_environment" {

@@ -1,4 +1,22 @@
 mock_provider "aws" {
+  mock_data "aws_iam_policy_document" {
+    defaults = {
+      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
+    }
+  }
+
+  mock_data "aws_caller_identity" {
+    defaults = {
+      account_id = "123456789012"
+    }
+  }
+
+  mock_data "aws_partition" {
+    defaults = {
+      partition = "aws"
+    }
+  }
+
   mock_resource "aws_lb" {
     defaults = {
       arn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/chainops-test/abc"
@@ -44,8 +62,26 @@ run "https_with_tls13_and_redirect" {
   }
 
   assert {
-    condition     = length(aws_lb.this.access_logs) == 0
-    error_message = "Without a bucket there are no access logs."
+    condition     = one(aws_lb.this.access_logs).enabled && aws_s3_bucket_lifecycle_configuration.access_logs[0].rule[0].expiration[0].days == 90
+    error_message = "Access logs go to the module's bucket, which expires them."
+  }
+
+  assert {
+    condition     = one(aws_s3_bucket_server_side_encryption_configuration.access_logs[0].rule).apply_server_side_encryption_by_default[0].sse_algorithm == "AES256"
+    error_message = "The log bucket uses SSE-S3, the only encryption log delivery supports."
+  }
+}
+
+run "without_access_logs" {
+  command = plan
+
+  variables {
+    create_access_logs_bucket = false
+  }
+
+  assert {
+    condition     = length(aws_lb.this.access_logs) == 0 && length(aws_s3_bucket.access_logs) == 0
+    error_message = "No bucket, no access logs."
   }
 }
 
@@ -53,8 +89,7 @@ run "green_active" {
   command = apply
 
   variables {
-    active_color       = "green"
-    access_logs_bucket = "chainops-test-alb-logs"
+    active_color = "green"
   }
 
   assert {
