@@ -42,8 +42,8 @@ checkov: ## checkov over terraform/ (own venv; --skip-download: its guideline AP
 	$(CACHE)/checkov --compact --skip-download --framework terraform -d terraform
 
 python-checks: ## ruff (lint + format) and mypy --strict
-	ruff check src tests benchmarks collections roles
-	ruff format --check src tests benchmarks collections roles
+	ruff check src tests benchmarks collections roles molecule
+	ruff format --check src tests benchmarks collections roles molecule
 	mypy
 
 pytest: ## The test suite (unit and integration against the real lab)
