@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from chainops.consumer.config import ConsumerConfig, default_consumer_id
 from chainops.consumer.worker import CRASH_POINTS, CrashPoint
+from chainops.daemon import bad_config
 
 # Test hook: SIGKILL the process at this point of its first batch (see docs/consumer.md).
 CRASH_ENV = "CHAINOPS_CONSUMER_CRASH_AT"
@@ -70,10 +71,7 @@ def _run(args: argparse.Namespace) -> int:
         config = build_config(args)
         crash_at = _crash_at()
     except ValidationError as exc:
-        for error in exc.errors():
-            where = ".".join(str(p) for p in error["loc"]) or "config"
-            print(f"chainops consumer: {where}: {error['msg']}", file=sys.stderr)
-        return 2
+        return bad_config("consumer", exc)
     except ValueError as exc:
         print(f"chainops consumer: {exc}", file=sys.stderr)
         return 2

@@ -27,6 +27,7 @@ from chainops.consumer.metrics import Metrics
 from chainops.consumer.sinks import DeadLetterQueue, Lake
 from chainops.consumer.stream import StreamReader
 from chainops.consumer.worker import CrashPoint, Services, ShardWorker
+from chainops.daemon import log_json
 
 log = logging.getLogger(__name__)
 
@@ -211,11 +212,7 @@ def _crash_hook(crash_at: CrashPoint | None) -> Callable[[CrashPoint], None]:
 
 def run(config: ConsumerConfig, *, crash_at: CrashPoint | None = None) -> int:
     """The foreground service: JSON logs on stderr, clean exit on SIGTERM or SIGINT."""
-    from chainops.validator.server import JsonFormatter
-
-    handler = logging.StreamHandler()
-    handler.setFormatter(JsonFormatter())
-    logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
+    log_json()
     services = connect(config, crash_at=crash_at)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):

@@ -32,7 +32,7 @@ from chainops import paths
 
 PACKAGE_DIR = Path(chainops.__file__).parent
 # The CLI every front door goes through (it imports nothing else at module level).
-CLI_FILES = ("__init__.py", "__main__.py", "cli.py", "errors.py", "paths.py")
+CLI_FILES = ("__init__.py", "__main__.py", "cli.py", "daemon.py", "errors.py", "paths.py")
 
 LAUNCHER = """#!/bin/sh
 # {what}, from this release's own lib/ and Debian's python3.
@@ -61,10 +61,7 @@ FLAVOURS: dict[Component, Flavour] = {
         name="chainops-lab-validator",
         distributions=("solders", "aiohttp", "orjson", "pydantic"),
         package_files=(
-            "__init__.py",
-            "cli.py",
-            "errors.py",
-            "paths.py",
+            *CLI_FILES,
             "lab/__init__.py",
             "lab/agave.py",
             "lab/keygen.py",
@@ -81,14 +78,7 @@ FLAVOURS: dict[Component, Flavour] = {
     "pipeline": Flavour(
         name="chainops-pipeline",
         distributions=("boto3", "solders", "aiohttp", "orjson", "pydantic"),
-        # The listener logs through the validator's JSON formatter, hence validator/.
-        package_files=(
-            *CLI_FILES,
-            "pipeline/*.py",
-            "listener/*.py",
-            "consumer/*.py",
-            "validator/*.py",
-        ),
+        package_files=(*CLI_FILES, "pipeline/*.py", "listener/*.py", "consumer/*.py"),
         launchers={
             "chainops-listener": ("chainops listener", "chainops listener"),
             "chainops-consumer": ("chainops consumer", "chainops consumer"),

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from pydantic import ValidationError
 
+from chainops.daemon import bad_config
 from chainops.listener.config import ListenerConfig
 from chainops.listener.decode import DEFAULT_PROGRAMS
 
@@ -74,8 +74,5 @@ def _run(args: argparse.Namespace) -> int:
     try:
         config = build_config(args)
     except ValidationError as exc:
-        for error in exc.errors():
-            where = ".".join(str(p) for p in error["loc"]) or "config"
-            print(f"chainops listener: {where}: {error['msg']}", file=sys.stderr)
-        return 2
+        return bad_config("listener", exc)
     return service.run(config)

@@ -22,6 +22,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
+from chainops.daemon import log_json
 from chainops.listener.checkpoint import CheckpointStore
 from chainops.listener.clock import ChainClock
 from chainops.listener.config import ListenerConfig
@@ -267,11 +268,7 @@ def relax_gc() -> None:
 
 def run(config: ListenerConfig) -> int:
     """The foreground service: JSON logs on stderr; SIGTERM/SIGINT flush, checkpoint, exit 0."""
-    from chainops.validator.server import JsonFormatter
-
-    handler = logging.StreamHandler()
-    handler.setFormatter(JsonFormatter())
-    logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
+    log_json()
     try:
         kinesis, dynamodb = aws_clients(config)
     except BotoCoreError as error:  # no region, a malformed endpoint

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from chainops.daemon import bad_config
 from chainops.validator.config import TxKind, ValidatorConfig, parse_mix
 
 
@@ -101,8 +101,5 @@ def _run(args: argparse.Namespace) -> int:
     try:
         config = build_config(args)
     except ValidationError as exc:
-        for error in exc.errors():
-            where = ".".join(str(p) for p in error["loc"]) or "config"
-            print(f"chainops validator: {where}: {error['msg']}", file=sys.stderr)
-        return 2
+        return bad_config("validator", exc)
     return server.run(config)

@@ -7,13 +7,13 @@ import contextlib
 import json
 import logging
 import signal
-import time
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
 from aiohttp import web
 
+from chainops.daemon import log_json
 from chainops.validator import rpc
 from chainops.validator.config import ValidatorConfig
 from chainops.validator.faults import FAULTS_PATH
@@ -155,29 +155,9 @@ class Server:
             )
 
 
-class JsonFormatter(logging.Formatter):
-    """One JSON object per line, with the record's `extra` fields."""
-
-    _SKIP = frozenset(vars(logging.makeLogRecord({})).keys()) | {"message", "asctime"}
-
-    def format(self, record: logging.LogRecord) -> str:
-        line: dict[str, Any] = {
-            "ts": round(time.time(), 3),
-            "level": record.levelname.lower(),
-            "logger": record.name,
-            "msg": record.getMessage(),
-        }
-        line.update({k: v for k, v in vars(record).items() if k not in self._SKIP})
-        if record.exc_info:
-            line["exc"] = self.formatException(record.exc_info)
-        return json.dumps(line, default=str)
-
-
 def run(config: ValidatorConfig) -> int:
     """The foreground service: JSON logs on stderr, clean exit on SIGTERM or SIGINT."""
-    handler = logging.StreamHandler()
-    handler.setFormatter(JsonFormatter())
-    logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
+    log_json()
 
     async def main() -> None:
         stop = asyncio.Event()
