@@ -5,7 +5,10 @@ from __future__ import annotations
 import hashlib
 import subprocess
 import tarfile
+import time
 from pathlib import Path
+
+import pytest
 
 from chainops.lab import artifact
 
@@ -112,3 +115,17 @@ def test_pipeline_launcher_rejects_bad_flags_with_exit_2(tmp_path: Path) -> None
     )  # fmt: skip
     assert result.returncode == 2, result.stderr
     assert "rpc" in result.stderr
+
+
+def test_a_rebuild_gives_the_same_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two processes may build one version at once: the later move must not change the bytes
+    (and so the checksum) the earlier one already handed to a node."""
+    monkeypatch.setenv("CHAINOPS_CACHE", str(tmp_path / "cache"))
+    first = artifact.build()
+    kept = first.path.read_bytes()
+    first.path.unlink()
+    time.sleep(1.1)  # gzip's header holds whole seconds
+    again = artifact.build()
+    assert again.path == first.path
+    assert again.checksum == first.checksum
+    assert again.path.read_bytes() == kept

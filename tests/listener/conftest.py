@@ -143,10 +143,6 @@ def start_listener(tmp_path: Path, lab_aws: Aws) -> Iterator[Callable[..., Liste
             "--listener-id", LISTENER_ID,
             "--endpoint-url", lab_aws.settings.endpoint,
             "--linger-ms", "50",
-            # The lab's Kinesis (moto) numbers records without a lock: concurrent PutRecords
-            # calls can share a sequence number and one record is lost. Concurrency of the
-            # publisher is covered by test_publisher with an in-memory sink.
-            "--max-in-flight", "1",
             "--checkpoint-interval-s", "0.2",
             "--stats-interval-s", "2",
             *args,

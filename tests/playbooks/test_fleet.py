@@ -84,6 +84,16 @@ def test_second_run_changes_nothing(
     assert _changed(result.stdout) == dict.fromkeys(nodes, 0)
 
 
+def test_check_diff_on_the_converged_fleet_reports_nothing(
+    nodes: list[str], inventory: Path, converged: dict[str, int]
+) -> None:
+    """--check --diff on a converged fleet: no node would change, so no diff is shown."""
+    result = run_playbook("playbooks/fleet.yml", inventory, "--check", "--diff")
+    assert result.returncode == 0, result.stdout[-5000:]
+    assert _changed(result.stdout) == dict.fromkeys(nodes, 0)
+    assert "--- before" not in result.stdout
+
+
 def _broken_release(directory: Path) -> tuple[Path, str]:
     """A release whose validator exits at once: it never becomes healthy."""
     tarball = directory / "broken.tar.gz"

@@ -13,6 +13,7 @@ leaves the other's version alone:
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import os
@@ -180,7 +181,13 @@ def _write(
     with tempfile.NamedTemporaryFile(dir=tarball.parent, suffix=".partial", delete=False) as tmp:
         partial = Path(tmp.name)
     try:
-        with tarfile.open(partial, "w:gz") as archive:
+        # No time or temp file name in gzip's header: equal inputs give equal bytes, so
+        # processes building one version at once replace each other's tarball with its twin.
+        with (
+            partial.open("wb") as raw,
+            gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0) as compressed,
+            tarfile.open(fileobj=compressed, mode="w") as archive,
+        ):
             for launcher, data in launchers.items():
                 info = tarfile.TarInfo(f"{top}/bin/{launcher}")
                 info.size, info.mode = len(data), 0o755
