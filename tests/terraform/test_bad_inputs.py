@@ -72,6 +72,18 @@ CASES = [
         id="zero-shards",
     ),
     pytest.param(
+        "blockchain",
+        {"listener_hosts": {"count": 1.5}},
+        ["var.listener_hosts", "whole number from 0 to 4"],
+        id="fractional-listener-hosts",
+    ),
+    pytest.param(
+        "blockchain",
+        {"listener_hosts": {"count": 1, "instance_type": "large"}},
+        ["var.listener_hosts", "EC2 instance type"],
+        id="listener-instance-type",
+    ),
+    pytest.param(
         "core",
         {
             **CERTIFICATE,

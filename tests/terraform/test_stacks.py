@@ -232,9 +232,12 @@ def test_rpc_fleet_in_its_placement_group_with_lab_hosts(deployment: Deployment)
     assert {i["Placement"]["GroupName"] for i in instances} == {out["rpc_placement_group_name"]}
     assert {i["InstanceType"] for i in instances} == {"i4i.8xlarge"}
     assert all(_tags(i)["chainops:role"] == "rpc" for i in instances)
-    # Exactly these three become lab hosts, each with its instance-store disk.
-    desired = [n for n in nodes.desired(deployment.settings)]
-    assert sorted(n.instance_id for n in desired) == sorted(i["InstanceId"] for i in instances)
+    # These three and the listener host become lab hosts, the nodes with instance-store disks.
+    desired = {n.instance_id: n for n in nodes.desired(deployment.settings)}
+    assert sorted(desired) == sorted(
+        [i["InstanceId"] for i in instances] + out["listener_instance_ids"]
+    )
+    assert all(desired[i["InstanceId"]].disks for i in instances)
 
     (template,) = ec2.describe_launch_template_versions(
         LaunchTemplateId=out["rpc_launch_template_id"], Versions=["$Latest"]
@@ -250,6 +253,33 @@ def test_rpc_fleet_in_its_placement_group_with_lab_hosts(deployment: Deployment)
     assert set(tracked) == {"chainops-lab-rpc-cpu", "chainops-lab-rpc-rpc-requests"}
     custom = tracked["chainops-lab-rpc-rpc-requests"]["CustomizedMetricSpecification"]
     assert (custom["Namespace"], custom["MetricName"]) == ("Chainops/RPC", "RequestsPerSecond")
+
+
+def test_listener_host_is_private_hardened_and_a_lab_host(deployment: Deployment) -> None:
+    """One listener host: role-tagged for the inventory, IMDSv2 only, encrypted root, private."""
+    out = deployment.outputs["blockchain"]
+    ec2 = deployment.client("ec2")
+    (instance_id,) = out["listener_instance_ids"]
+    (instance,) = ec2.describe_instances(InstanceIds=[instance_id])["Reservations"][0]["Instances"]
+    tags = _tags(instance)
+    assert (tags["chainops:role"], tags["chainops:lab-host"]) == ("listener", "true")
+    assert instance["InstanceType"] == "m5.large"
+    assert instance["MetadataOptions"]["HttpTokens"] == "required"
+    profile = instance["IamInstanceProfile"]["Arn"].rsplit("/", 1)[1]
+    (role,) = deployment.client("iam").get_instance_profile(InstanceProfileName=profile)[
+        "InstanceProfile"
+    ]["Roles"]
+    assert role["Arn"] == out["role_arns"]["listener"]
+    (subnet,) = ec2.describe_subnets(SubnetIds=[instance["SubnetId"]])["Subnets"]
+    assert _tags(subnet)["chainops:tier"] == "private"
+    assert subnet["MapPublicIpOnLaunch"] is False
+    root = instance["BlockDeviceMappings"][0]["Ebs"]["VolumeId"]
+    (volume,) = ec2.describe_volumes(VolumeIds=[root])["Volumes"]
+    assert volume["Encrypted"] is True
+    assert volume["KmsKeyId"] == out["kms_key_arn"]
+    # The lab materialises it as a host without instance-store disks.
+    (node,) = [n for n in nodes.desired(deployment.settings) if n.instance_id == instance_id]
+    assert node.disks == ()
 
 
 def test_stream_queue_and_tables(deployment: Deployment) -> None:

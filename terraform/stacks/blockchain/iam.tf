@@ -118,6 +118,8 @@ module "listener_role" {
   description        = "Blockchain listeners: write events to the stream, keep checkpoints."
   assume_role_policy = data.aws_iam_policy_document.workload_trust.json
   inline_policies    = { pipeline = data.aws_iam_policy_document.listener.json }
+  # Listener hosts (listeners.tf) run with it; ECS tasks need no instance profile.
+  create_instance_profile = var.listener_hosts.count > 0
 }
 
 module "consumer_role" {

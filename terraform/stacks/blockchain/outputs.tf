@@ -66,3 +66,8 @@ output "kms_key_arn" {
   description = "ARN of the event pipeline's KMS key."
   value       = module.kms.arn
 }
+
+output "listener_instance_ids" {
+  description = "IDs of the listener hosts (empty where the pipeline runs on ECS)."
+  value       = aws_instance.listener[*].id
+}

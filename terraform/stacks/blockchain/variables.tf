@@ -69,6 +69,35 @@ variable "lab_host" {
   default     = false
 }
 
+# --- Listener hosts --------------------------------------------------------------------------
+
+variable "listener_hosts" {
+  description = "EC2 hosts running the listener and consumers as systemd units (the lab; tagged chainops:role=listener). Keep count 0 on AWS, where they run as ECS services."
+  type = object({
+    count           = optional(number, 0)
+    instance_type   = optional(string, "m7i.large")
+    root_volume_gib = optional(number, 20)
+    # One-minute CloudWatch metrics; the lab AWS lacks MonitorInstances.
+    detailed_monitoring = optional(bool, true)
+  })
+  default = {}
+
+  validation {
+    condition     = var.listener_hosts.count >= 0 && var.listener_hosts.count <= 4 && floor(var.listener_hosts.count) == var.listener_hosts.count
+    error_message = "listener_hosts.count must be a whole number from 0 to 4 (one listener per host; more only for failover drills)."
+  }
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]*[0-9][a-z0-9-]*\\.[a-z0-9]+$", var.listener_hosts.instance_type))
+    error_message = "listener_hosts.instance_type must be an EC2 instance type such as m7i.large."
+  }
+
+  validation {
+    condition     = var.listener_hosts.root_volume_gib >= 8 && var.listener_hosts.root_volume_gib <= 1024
+    error_message = "listener_hosts.root_volume_gib must be 8 to 1024 GiB (the release and logs need little)."
+  }
+}
+
 # --- Event pipeline --------------------------------------------------------------------------
 
 variable "stream_mode" {
