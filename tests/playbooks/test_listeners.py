@@ -1,0 +1,119 @@
+"""playbooks/listeners.yml end to end: a lab listener host gets the pipeline and publishes.
+
+The lab AWS binds the podman gateway (the services on the host call it themselves). The phase
+runs alone with the blockchain stack's outputs given as extra vars (the stack itself is covered
+by tests/terraform) and a lab validator on the listener host as the RPC fleet.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from chainops.lab import artifact, aws, fleet, reconciler, server
+from chainops.lab.settings import LabSettings
+from tests.helpers import copy_lab_inventory, run_playbook
+
+# Not the conftest lab: this one must be reachable from inside the podman hosts.
+PODMAN_GATEWAY = "10.88.0.1"
+PORT = 4605
+STREAM, BUCKET = "lab-events", "lab-lake"
+TABLES = {"checkpoints": "listener_id", "leases": "lease_key", "idempotency": "idempotency_key"}
+
+
+@pytest.fixture(scope="module")
+def gateway_lab() -> Iterator[LabSettings]:
+    settings = LabSettings(host=PODMAN_GATEWAY, port=PORT)
+    server.up(settings)
+    server.reset(settings)
+    yield settings
+    reconciler.remove_all(settings)
+    server.down(settings)
+
+
+def _pipeline(settings: LabSettings) -> dict[str, Any]:
+    """The pipeline's resources, as the blockchain stack's outputs name them."""
+    dynamodb = aws.client(settings, "dynamodb")
+    for name, key in TABLES.items():
+        dynamodb.create_table(
+            TableName=f"lab-{name}",
+            KeySchema=[{"AttributeName": key, "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": key, "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+    aws.client(settings, "kinesis").create_stream(StreamName=STREAM, ShardCount=1)
+    aws.client(settings, "s3").create_bucket(Bucket=BUCKET)
+    dlq = aws.client(settings, "sqs").create_queue(QueueName="lab-dlq")["QueueUrl"]
+    return {
+        "stream_name": STREAM,
+        "table_names": {name: f"lab-{name}" for name in TABLES},
+        "data_lake_bucket": BUCKET,
+        "dead_letter_queue_url": dlq,
+    }
+
+
+def _start_validator(host: str) -> None:
+    """The lab validator release unpacked on the host and run as a transient unit."""
+    release = artifact.build("validator")
+    for command in (
+        ["cp", str(release.path), f"{host}:/opt/validator.tar.gz"],
+        ["exec", host, "mkdir", "-p", "/opt/validator"],
+        ["exec", host, "tar", "-xzf", "/opt/validator.tar.gz", "-C", "/opt/validator",
+         "--strip-components=1"],
+        ["exec", host, "systemd-run", "--unit=lab-validator",
+         "/opt/validator/bin/chainops-validator", "--tps", "20"],
+    ):  # fmt: skip
+        subprocess.run(["podman", *command], check=True, capture_output=True)
+
+
+def _checkpoint(settings: LabSettings) -> int:
+    item = aws.client(settings, "dynamodb").get_item(
+        TableName="lab-checkpoints", Key={"listener_id": {"S": "lab-listener"}}, ConsistentRead=True
+    )["Item"]
+    return int(item["slot"]["N"])
+
+
+def _changed(recap: str, host: str) -> int:
+    found = re.search(rf"^{re.escape(host)}\s+: ok=\d+\s+changed=(\d+)", recap, re.MULTILINE)
+    assert found, recap[-3000:]
+    return int(found.group(1))
+
+
+def test_listeners_phase_deploys_a_publishing_pipeline_idempotently(
+    gateway_lab: LabSettings, tmp_path: Path
+) -> None:
+    """The phase finds the role_listener host and deploys; the checkpoint advances; reruns idle."""
+    outputs = _pipeline(gateway_lab)
+    (host,) = fleet.launch(
+        gateway_lab, count=1, role="listener", instance_type="m5.large", placement_group="pipe"
+    )
+    _start_validator(host)
+    inventory = copy_lab_inventory(tmp_path, gateway_lab.endpoint)
+    extra = tmp_path / "extra.json"
+    extra.write_text(
+        json.dumps(
+            {
+                "terraform_stack_outputs": {"blockchain": outputs},
+                # The validator on the host stands in for the RPC fleet.
+                "listener_service_rpc_urls": ["http://127.0.0.1:8899"],
+            }
+        )
+    )
+
+    first = run_playbook("playbooks/listeners.yml", inventory, "-e", f"@{extra}")
+    assert first.returncode == 0, first.stdout[-4000:] + first.stderr[-2000:]
+    assert "1 listener hosts (group role_listener)" in first.stdout
+    before = _checkpoint(gateway_lab)
+    time.sleep(3)
+    assert _checkpoint(gateway_lab) > before
+
+    again = run_playbook("playbooks/listeners.yml", inventory, "-e", f"@{extra}")
+    assert again.returncode == 0, again.stdout[-4000:]
+    assert _changed(again.stdout, host) == 0
