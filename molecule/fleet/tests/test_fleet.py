@@ -1,5 +1,6 @@
-"""What the fleet phase leaves on three lab RPC nodes in one placement group, checked from
-each node and from the scenario's lab AWS (molecule/shared/create.yml starts it)."""
+"""What the fleet phase leaves on three lab RPC nodes in one placement group: each node's
+tuning checked on the node, the fleet's placement, clock and roll checked once, from the
+scenario's lab AWS (molecule/shared/create.yml starts it) and the controller."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Any
 import boto3
 
 PLACEMENT_GROUP = "molecule-rpc"
+FLEET_SIZE = 3
 MAX_LAG_SLOTS = 50  # solana_rpc_node_health_max_lag_slots' default
 HEALTH_WINDOW_S = 3  # the lab's solana_rpc_node_health_window_seconds
 
@@ -27,53 +29,34 @@ def _ec2() -> Any:
     )
 
 
-def _instance_id(host: Any) -> str:
-    # Lab hosts are podman containers named by their instance id: molecule's ansible_host.
-    return str(host.ansible.get_variables()["ansible_host"])
-
-
-def _slot(address: str) -> int:
-    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "getSlot"})
-    out = subprocess.run(
-        ["curl", "-sf", "-m", "5", "-H", "Content-Type: application/json", "-d", body,
-         f"http://{address}:8899"],
-        capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
-    return int(json.loads(out)["result"])
-
-
-def _fleet_addresses() -> dict[str, str]:
+def _fleet() -> list[dict[str, Any]]:
+    """The scenario's running instances (lab hosts are podman containers named by their id)."""
     reservations = _ec2().describe_instances(
         Filters=[
-            {"Name": "placement-group-name", "Values": [PLACEMENT_GROUP]},
+            {"Name": "tag-key", "Values": ["molecule:platform"]},
             {"Name": "instance-state-name", "Values": ["running"]},
         ]
     )["Reservations"]
-    ids = [i["InstanceId"] for r in reservations for i in r["Instances"]]
-    return {
-        instance: subprocess.run(
-            ["podman", "inspect", instance, "--format", "{{.NetworkSettings.IPAddress}}"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        for instance in ids
-    }
+    return [instance for r in reservations for instance in r["Instances"]]
 
 
-def test_node_runs_in_the_fleet_placement_group(host: Any) -> None:
-    """The lab AWS placed this node's instance in the cluster placement group."""
-    (reservation,) = _ec2().describe_instances(InstanceIds=[_instance_id(host)])["Reservations"]
-    (instance,) = reservation["Instances"]
-    assert instance["Placement"]["GroupName"] == PLACEMENT_GROUP
-    assert instance["State"]["Name"] == "running"
+def _on_controller(*argv: str) -> str:
+    return subprocess.run(argv, capture_output=True, text=True, check=True).stdout.strip()
 
 
-def test_fleet_has_three_nodes_in_one_placement_group() -> None:
-    assert len(_fleet_addresses()) == 3
+def _slot(instance: str) -> int:
+    address = _on_controller(
+        "podman", "inspect", instance, "--format", "{{.NetworkSettings.IPAddress}}"
+    )
+    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "getSlot"})
+    answer = _on_controller(
+        "curl", "-sf", "-m", "5", "-H", "Content-Type: application/json", "-d", body,
+        f"http://{address}:8899",
+    )  # fmt: skip
+    return int(json.loads(answer)["result"])
 
 
-def test_node_serves_rpc_from_the_tuned_host(host: Any) -> None:
+def test_node_is_tuned_and_serves_rpc(host: Any) -> None:
     """The role's work on this node: unit active with Agave's limits, data on NVMe mounts."""
     assert host.service("solana-rpc").is_running
     limits = host.check_output("systemctl show solana-rpc -p LimitNOFILE -p LimitMEMLOCK")
@@ -86,26 +69,34 @@ def test_node_serves_rpc_from_the_tuned_host(host: Any) -> None:
         assert "noatime" in mount.options
 
 
-def test_peers_are_within_slot_lag_of_each_other(host: Any) -> None:
+def test_fleet_is_three_nodes_in_one_cluster_placement_group() -> None:
+    fleet = _fleet()
+    assert len(fleet) == FLEET_SIZE
+    assert {instance["Placement"]["GroupName"] for instance in fleet} == {PLACEMENT_GROUP}
+    (group,) = _ec2().describe_placement_groups(GroupNames=[PLACEMENT_GROUP])["PlacementGroups"]
+    assert group["Strategy"] == "cluster"
+
+
+def test_peers_are_within_slot_lag_of_each_other() -> None:
     """Every node follows the one lab slot clock: the fleet's slots agree within the lag."""
-    slots = {instance: _slot(address) for instance, address in _fleet_addresses().items()}
-    assert _instance_id(host) in slots
+    slots = {instance["InstanceId"]: _slot(instance["InstanceId"]) for instance in _fleet()}
+    assert len(slots) == FLEET_SIZE
     assert max(slots.values()) - min(slots.values()) <= MAX_LAG_SLOTS, slots
 
 
-def test_rolled_a_third_at_a_time(host: Any) -> None:
+def _started_monotonic_us(instance: str) -> int:
+    return int(
+        _on_controller(
+            "podman", "exec", instance, "systemctl", "show", "solana-rpc",
+            "-p", "ExecMainStartTimestampMonotonic", "--value",
+        )
+    )  # fmt: skip
+
+
+def test_rolled_one_node_at_a_time() -> None:
     """serial 34% of three nodes: each node started after the previous one had been caught up
     for the health window (the units' start times, on the one kernel's monotonic clock)."""
-    starts = {}
-    for instance in _fleet_addresses():
-        out = subprocess.run(
-            ["podman", "exec", instance, "systemctl", "show", "solana-rpc",
-             "-p", "ExecMainStartTimestampMonotonic", "--value"],
-            capture_output=True, text=True, check=True,
-        ).stdout  # fmt: skip
-        starts[instance] = int(out)
-    assert _instance_id(host) in starts
-    ordered = sorted(starts.values())
-    gaps_s = [(later - earlier) / 1e6 for earlier, later in itertools.pairwise(ordered)]
-    assert len(ordered) == 3
+    starts = sorted(_started_monotonic_us(instance["InstanceId"]) for instance in _fleet())
+    assert len(starts) == FLEET_SIZE
+    gaps_s = [(later - earlier) / 1e6 for earlier, later in itertools.pairwise(starts)]
     assert min(gaps_s) >= HEALTH_WINDOW_S, gaps_s
