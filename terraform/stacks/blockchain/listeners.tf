@@ -31,6 +31,7 @@ data "aws_security_group" "app" {
 }
 
 resource "aws_instance" "listener" {
+  # checkov:skip=CKV_AWS_126: detailed monitoring is on by default (listener_hosts.detailed_monitoring); only the lab, whose AWS lacks MonitorInstances, turns it off.
   count = var.listener_hosts.count
 
   ami                    = module.rpc_fleet.ami_id # the RPC nodes' image (Debian 12 by default)
