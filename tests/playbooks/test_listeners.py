@@ -89,7 +89,7 @@ def _changed(recap: str, host: str) -> int:
 def test_listeners_phase_deploys_a_publishing_pipeline_idempotently(
     gateway_lab: LabSettings, tmp_path: Path
 ) -> None:
-    """The phase finds the role_listener host and deploys; the checkpoint advances; reruns idle."""
+    """The phase deploys on the role_listener host, reruns idle, and verify sees it publish."""
     outputs = _pipeline(gateway_lab)
     (host,) = fleet.launch(
         gateway_lab, count=1, role="listener", instance_type="m5.large", placement_group="pipe"
@@ -117,3 +117,10 @@ def test_listeners_phase_deploys_a_publishing_pipeline_idempotently(
     again = run_playbook("playbooks/listeners.yml", inventory, "-e", f"@{extra}")
     assert again.returncode == 0, again.stdout[-4000:]
     assert _changed(again.stdout, host) == 0
+
+    # verify.yml's listener check, limited to the host (its stack re-plan needs real state).
+    verified = run_playbook(
+        "playbooks/verify.yml", inventory, "--limit", "role_listener", "-e", f"@{extra}"
+    )
+    assert verified.returncode == 0, verified.stdout[-4000:]
+    assert "Wait until the checkpoint advances" in verified.stdout
