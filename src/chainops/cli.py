@@ -76,6 +76,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     artifact.add_argument("--json", action="store_true", help="print JSON")
     artifact.set_defaults(handler=_lab_artifact)
+    certificate = lab_commands.add_parser(
+        "certificate", help="print the ARN of the lab's self-signed certificate (imported once)"
+    )
+    certificate.add_argument("--domain", default=None, help="the certificate's DNS name")
+    certificate.set_defaults(handler=_lab_certificate)
 
     tf = commands.add_parser(
         "tf",
@@ -199,6 +204,14 @@ def _lab_artifact(args: argparse.Namespace) -> int:
 
     built = artifact.build(args.component)
     _emit(built.as_dict(), as_json=args.json, text=f"{built.path}\n{built.checksum}")
+    return 0
+
+
+def _lab_certificate(args: argparse.Namespace) -> int:
+    from chainops.lab import certificate
+
+    domain = args.domain or certificate.DOMAIN
+    print(_translate(lambda: certificate.ensure(_settings(), domain)))
     return 0
 
 

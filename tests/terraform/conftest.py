@@ -10,12 +10,11 @@ from typing import Any
 
 import pytest
 
-from chainops.lab import aws, server
+from chainops.lab import aws, certificate, server
 from chainops.lab.settings import LabSettings
 from tests.terraform.harness import (
     ORDER,
     Stack,
-    import_lab_certificate,
     inventory_inputs,
     lab_backend_config,
 )
@@ -56,7 +55,7 @@ def init_stack(
     inputs = inventory_inputs("lab")["stacks"][name]
     if name == "core":
         # The lab inventory cannot know the ARN: ACM makes it at import.
-        inputs["certificate_arn"] = import_lab_certificate(settings, "api.lab.chainops.internal")
+        inputs["certificate_arn"] = certificate.ensure(settings)
     stack.write_inputs(inputs)
     if name == "state_bootstrap":
         stack.init()

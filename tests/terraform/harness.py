@@ -7,7 +7,6 @@ the committed lock files are used read-only.
 
 from __future__ import annotations
 
-import datetime
 import json
 import os
 import re
@@ -17,13 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 from chainops import paths
-from chainops.lab import aws
 from chainops.lab.settings import LabSettings
 
 CHAINOPS = paths.REPO_ROOT / ".venv" / "bin" / "chainops"
@@ -42,37 +36,6 @@ def inventory_inputs(environment: str) -> dict[str, Any]:
     path = INVENTORIES / environment / "group_vars" / "all" / "terraform.yml"
     data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
     return dict(data["chainops_terraform"])
-
-
-def import_lab_certificate(settings: LabSettings, domain: str) -> str:
-    """A self-signed certificate for `domain`, imported into the lab's ACM; returns its ARN.
-
-    What an operator does with a real certificate: the private key goes to ACM only, never
-    through Terraform, whose core stack just takes the ARN (`certificate_arn`).
-    """
-    key = ec.generate_private_key(ec.SECP256R1())
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, domain)])
-    now = datetime.datetime.now(datetime.UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + datetime.timedelta(days=30))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName(domain)]), critical=False)
-        .sign(key, hashes.SHA256())
-    )
-    arn: str = aws.client(settings, "acm").import_certificate(
-        Certificate=certificate.public_bytes(serialization.Encoding.PEM),
-        PrivateKey=key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        ),
-    )["CertificateArn"]
-    return arn
 
 
 def lab_backend_config(settings: LabSettings, bootstrap: dict[str, Any], stack: str) -> str:

@@ -74,6 +74,32 @@ def _alive(pid: int) -> bool:
     return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
+def _bindable(host: str) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host, 0))
+        except OSError:
+            return False
+    return True
+
+
+def _ensure_address(host: str) -> None:
+    """The lab AWS may bind the podman gateway, so lab hosts' own services can call it; CNI
+    creates that bridge with the first container, so a fresh machine gets one throwaway."""
+    if _bindable(host):
+        return
+    from chainops.lab import image, podman
+
+    gateway = podman.run(
+        "network", "inspect", "podman", "--format", "{{range .Subnets}}{{.Gateway}}{{end}}"
+    )
+    if host != gateway.strip():
+        raise LabError(f"cannot bind the lab AWS to {host}: not an address of this machine")
+    podman.run("run", "--rm", "--network", "podman", "--entrypoint", "/bin/true", image.ensure())
+    if not _bindable(host):
+        raise LabError(f"the podman bridge did not come up with {host}")
+
+
 def up(settings: LabSettings) -> bool:
     """Start the lab AWS unless it already answers; True when it was started now.
 
@@ -92,6 +118,7 @@ def up(settings: LabSettings) -> bool:
                 "CHAINOPS_LAB_PORT"
             )
         down(settings)
+    _ensure_address(settings.host)
     if _port_taken(settings):
         raise LabError(
             f"{settings.host}:{settings.port} is in use by something that is not the chainops "
