@@ -20,6 +20,7 @@ from solders.message import MessageV0
 from solders.pubkey import Pubkey
 from solders.signature import Signature
 from solders.transaction import VersionedTransaction
+from solders.transaction_status import TransactionConfirmationStatus
 
 from tests.pipeline.stack import Service, Stack, wait_for
 from tests.validator.helpers import funded, transfer_tx
@@ -29,6 +30,7 @@ LISTENER_FLAGS = ("--linger-ms", "50", "--checkpoint-interval-s", "0.2", "--stat
 CONSUMER_FLAGS = ("--lease-seconds", "6")
 # Memo v2: it logs the memo's text (v1 logs only its invoke/success framing).
 MEMO_PROGRAM = Pubkey.from_string("MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr")
+CONFIRMED = (TransactionConfirmationStatus.Confirmed, TransactionConfirmationStatus.Finalized)
 CONFIRM_TIMEOUT_S = 30
 LAND_TIMEOUT_S = 90
 
@@ -59,7 +61,9 @@ async def _memo_tx(client: AsyncClient, payer: Keypair, text: str) -> VersionedT
 
 async def _confirmed(client: AsyncClient, signatures: list[Signature]) -> bool:
     statuses = (await client.get_signature_statuses(signatures)).value
-    return all(status is not None and status.confirmation_status for status in statuses)
+    return all(
+        status is not None and status.confirmation_status in CONFIRMED for status in statuses
+    )
 
 
 async def _send(rpc_url: str, *, transfers: int, memos: int, tag: str) -> Sent:
@@ -98,7 +102,6 @@ def send(validator: Validator, *, transfers: int, memos: int, tag: str) -> Sent:
 
 def wait_landed(stack: Stack, sent: Sent) -> None:
     """Bounded: every sent signature has a transaction event in the lake."""
-
     missing = sent.signatures
 
     def all_landed() -> bool:
