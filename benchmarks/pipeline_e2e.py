@@ -1,7 +1,8 @@
 """The pipeline end to end on the lab at a replayed load: rate, lag and backlog.
 
 For each rate, blocks are recorded once from `chainops validator --tps RATE` (400 ms slots,
-default mix) and replayed by a fresh validator, one block per 400 ms slot on a fixed
+default mix; long enough that the replay never loops, since a loop repeats signatures) and
+replayed by a fresh validator, one block per 400 ms slot on a fixed
 `--genesis-time G` with `--confirmed-depth 0`: block `s` is produced and confirmed at
 `G + s * 0.4`, so that instant is the exact origin of every lag below. The listener (its
 default flags) or the naive baseline (benchmarks/naive_listener.py) publishes to a fresh lab
@@ -41,8 +42,12 @@ from chainops.paths import REPO_ROOT
 from chainops.pipeline.events import decode
 
 sys.path.insert(0, str(REPO_ROOT))
+from tests import validator_node
 from tests.pipeline.stack import Service, Stack
 from tests.validator_node import Validator, start_validator_process
+
+# A long recording is decoded before the node listens (about 10 s per 100,000 transactions).
+validator_node.START_TIMEOUT_S = 180
 
 SLOT_S = 0.4
 BACKLOG_STEP_S = 5
@@ -76,6 +81,7 @@ class Result:
     landed_share: float
     backlog: list[tuple[int, int]]
     cpu_s: dict[str, float]
+    repeats: int  # records in the stream whose id was already there
 
 
 def _rpc(url: str, method: str, params: list[object]) -> Any:
@@ -102,8 +108,12 @@ def _percentiles(values: list[float]) -> tuple[float, float]:
 
 
 def record_blocks(cache: Path, rate: int, seconds: float) -> Path:
-    """`chainops validator --tps RATE --record`, once per rate (cached)."""
-    path = cache / f"blocks-{rate}.jsonl"
+    """`chainops validator --tps RATE --record` for `seconds`, once per rate and length (cached).
+
+    A replay loops over its recording with the recorded signatures, so a recording shorter
+    than the run would re-publish the same event ids: the consumers would rightly drop them.
+    """
+    path = cache / f"blocks-{rate}-{seconds:.0f}s.jsonl"
     if path.exists():
         return path
     partial = cache / f"blocks-{rate}.partial"
@@ -147,79 +157,87 @@ def run(
 ) -> Result:
     server.reset(settings)  # frees the previous run's records in the lab's memory
     stack = Stack.create(settings, shards=args.shards)
-    with tempfile.TemporaryDirectory() as scratch:
-        tmp = Path(scratch)
-        genesis = time.time()
-        node = start_validator_process(
-            tmp,
-            [
-                "--replay", str(recording), "--slot-ms", str(int(SLOT_S * 1000)),
-                "--genesis-time", f"{genesis:.3f}", "--confirmed-depth", "0",
-                "--sample-period-s", "1",
-            ],
-        )  # fmt: skip
-        try:
-            publisher = _publisher(mode, stack, node, tmp, args.warmup + args.seconds + 1)
-            consumers = [
-                stack.start_consumer(tmp, f"c{n}", "--lease-seconds", "10")
-                for n in range(args.consumers)
-            ]
-            services = {
-                "publisher": publisher,
-                **{f"consumer {n}": c for n, c in enumerate(consumers)},
-            }
-            pids = {
-                "validator": node.process.pid,
-                **{k: s.process.pid for k, s in services.items()},
-            }
-            lab_pid = server.running_pid(settings)
-            if lab_pid is not None:
-                pids["lab (moto)"] = lab_pid
-            time.sleep(args.warmup)
-            count0 = _rpc(node.rpc_url, "getTransactionCount", [{"commitment": "confirmed"}])
-            cpu0 = {name: _cpu_s(pid) for name, pid in pids.items()}
-            start = time.time()
-            time.sleep(args.seconds)
-            end = time.time()
-            cpu = {name: _cpu_s(pid) - cpu0[name] for name, pid in pids.items()}
-            count1 = _rpc(node.rpc_url, "getTransactionCount", [{"commitment": "confirmed"}])
-            if mode == "naive":
-                publisher.process.wait(timeout=60)  # it stops itself, and says what it did
-                print(" ", publisher.logged("naive listener stopped"))
-            else:
-                publisher.terminate(timeout=60)
-            # The consumers get a bounded while to land what the window published.
-            deadline = time.monotonic() + args.drain
-            landed, previous = len(stack.lake_events()), -1
-            while time.monotonic() < deadline and landed != previous:
-                time.sleep(5)
-                landed, previous = len(stack.lake_events()), landed
-            for consumer in consumers:
-                consumer.terminate(timeout=60)
-        finally:
-            stack.stop_all()
-            node.stop()
-        return _measure(stack, Window(mode, rate, genesis, start, end, count1 - count0, cpu))
+    tmp = args.cache / f"{mode}-{rate}-{stack.run}"  # the processes' logs, kept
+    tmp.mkdir()
+    genesis = time.time()
+    node = start_validator_process(
+        tmp,
+        [
+            "--replay", str(recording), "--slot-ms", str(int(SLOT_S * 1000)),
+            "--genesis-time", f"{genesis:.3f}", "--confirmed-depth", "0",
+            "--sample-period-s", "1",
+        ],
+    )  # fmt: skip
+    try:
+        publisher = _publisher(mode, stack, node, tmp, args.warmup + args.seconds + 1)
+        consumers = [
+            stack.start_consumer(tmp, f"c{n}", "--lease-seconds", "10")
+            for n in range(args.consumers)
+        ]
+        services = {
+            "publisher": publisher,
+            **{f"consumer {n}": c for n, c in enumerate(consumers)},
+        }
+        pids = {
+            "validator": node.process.pid,
+            **{k: s.process.pid for k, s in services.items()},
+        }
+        lab_pid = server.running_pid(settings)
+        if lab_pid is not None:
+            pids["lab (moto)"] = lab_pid
+        time.sleep(args.warmup)
+        count0 = _rpc(node.rpc_url, "getTransactionCount", [{"commitment": "confirmed"}])
+        cpu0 = {name: _cpu_s(pid) for name, pid in pids.items()}
+        start = time.time()
+        time.sleep(args.seconds)
+        end = time.time()
+        cpu = {name: _cpu_s(pid) - cpu0[name] for name, pid in pids.items()}
+        count1 = _rpc(node.rpc_url, "getTransactionCount", [{"commitment": "confirmed"}])
+        if mode == "naive":
+            publisher.process.wait(timeout=60)  # it stops itself, and says what it did
+            print(" ", publisher.logged("naive listener stopped"))
+        else:
+            publisher.terminate(timeout=60)
+            print(" ", publisher.logged("listener stopped"))
+        # The consumers get a bounded while to land what the window published.
+        deadline = time.monotonic() + args.drain
+        landed, previous = len(stack.lake_events()), -1
+        while time.monotonic() < deadline and landed != previous:
+            time.sleep(5)
+            landed, previous = len(stack.lake_events()), landed
+        for consumer in consumers:
+            consumer.terminate(timeout=60)
+    finally:
+        stack.stop_all()
+        node.stop()
+    return _measure(stack, Window(mode, rate, genesis, start, end, count1 - count0, cpu))
 
 
 def _measure(stack: Stack, window: Window) -> Result:
     start, end, genesis = window.start, window.end, window.genesis
     seconds = end - start
-    arrivals: list[tuple[float, str]] = []  # (arrival, event id)
-    kinesis_lags: list[float] = []
-    kinesis_txs = 0
-    for record in stack.stream_records():
+    first_arrival: dict[str, float] = {}  # an id re-sent (a retried call) counts once, first
+    events = {}
+    records = stack.stream_records()
+    for record in records:
         event = decode(record["Data"])
         arrival = record["ApproximateArrivalTimestamp"].timestamp()
-        arrivals.append((arrival, event.id))
+        if arrival < first_arrival.get(event.id, float("inf")):
+            first_arrival[event.id] = arrival
+            events[event.id] = event
+    kinesis_lags: list[float] = []
+    kinesis_txs = 0
+    for event_id, arrival in first_arrival.items():
         if start <= arrival < end:
+            event = events[event_id]
             kinesis_lags.append((arrival - (genesis + event.slot * SLOT_S)) * 1000)
             kinesis_txs += event.type == "transaction" and VOTE not in event.data.get(
                 "programs", ()
             )
+    arrivals = list(first_arrival.values())
     landings: list[float] = []
     lake_lags: list[float] = []
-    window_ids = {event_id for arrival, event_id in arrivals if start <= arrival < end}
+    window_ids = {event_id for event_id, arrival in first_arrival.items() if start <= arrival < end}
     landed_window = 0
     for entry in stack.lake_objects().values():
         # The lab's LastModified is truncated to the second: take the second's midpoint.
@@ -232,9 +250,9 @@ def _measure(stack: Stack, window: Window) -> Result:
     backlog = [
         (
             int(t - start),
-            sum(a <= t for a, _ in arrivals) - sum(m <= t for m in landings),
+            sum(a <= t for a in arrivals) - sum(m <= t for m in landings),
         )
-        for t in _steps(start, max([end, *landings, *(a for a, _ in arrivals)]))
+        for t in _steps(start, max([end, *landings, *arrivals]))
     ]
     return Result(
         mode=window.mode,
@@ -248,6 +266,7 @@ def _measure(stack: Stack, window: Window) -> Result:
         landed_share=landed_window / max(len(window_ids), 1),
         backlog=backlog,
         cpu_s=window.cpu_s,
+        repeats=len(records) - len(first_arrival),
     )
 
 
@@ -263,7 +282,7 @@ def report(result: Result) -> None:
         f"\n{result.mode} at {result.rate} tx/s (offered {result.offered_tps:,.0f} tx/s, "
         f"votes included)\n"
         f"  to Kinesis: {result.kinesis_eps:,.0f} events/s "
-        f"({result.kinesis_tps:,.0f} non-vote tx/s); "
+        f"({result.kinesis_tps:,.0f} non-vote tx/s), {result.repeats:,} repeated records; "
         f"lag p50 {kinesis_p50:,.0f} ms ({kinesis_p50 / 1000 / SLOT_S:.1f} slots), "
         f"p99 {kinesis_p99:,.0f} ms ({kinesis_p99 / 1000 / SLOT_S:.1f} slots)\n"
         f"  to S3:      {result.lake_eps:,.0f} events/s; "
@@ -286,10 +305,14 @@ def main() -> int:
     parser.add_argument("--drain", type=float, default=60, help="longest wait for the lake")
     parser.add_argument("--shards", type=int, default=4)
     parser.add_argument("--consumers", type=int, default=2)
-    parser.add_argument("--record-seconds", type=float, default=8)
+    parser.add_argument(
+        "--record-seconds", type=float, default=None, help="default: warm-up + window + 15"
+    )
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "pipeline-e2e")
     parser.add_argument("--port", type=int, default=4607)
     args = parser.parse_args()
+    if args.record_seconds is None:
+        args.record_seconds = args.warmup + args.seconds + 15
     print("command:", " ".join(sys.argv))
     print(f"settings: {vars(args)}; slot {SLOT_S * 1000:.0f} ms; load average {os.getloadavg()}")
     settings = LabSettings(port=args.port)
