@@ -11,7 +11,7 @@ from pathlib import Path
 from chainops.paths import REPO_ROOT
 
 LAB_INVENTORY = REPO_ROOT / "inventories" / "lab"
-DEFAULT_ENDPOINT = "http://127.0.0.1:4566"
+DEFAULT_ENDPOINT = "http://10.88.0.1:4566"
 VENV_BIN = Path(sys.executable).parent
 
 
