@@ -30,7 +30,10 @@ down: ## Remove the lab hosts and stop the lab AWS
 status: ## Show the lab endpoint and its nodes
 	chainops lab status
 
-test: bootstrap lint pytest molecule ## Install everything and run every gate and test
+test: bootstrap lint ## Install everything and run every gate and test
+	@# pytest and molecule use lab AWS instances on different ports; each keeps about one core
+	@# busy (a lab AWS process, Ansible, Terraform), so side by side they use both.
+	$(MAKE) --no-print-directory -j2 --output-sync=target pytest molecule
 
 lint: ansible-checks terraform-checks checkov python-checks ## Every static gate
 

@@ -23,7 +23,7 @@ from tests.helpers import copy_lab_inventory, run_playbook
 
 # Not the conftest lab: this one must be reachable from inside the podman hosts.
 PODMAN_GATEWAY = "10.88.0.1"
-PORT = 4605
+PORT = 4609  # its own: the listener_service scenario may run at once on 4605
 STREAM, BUCKET = "lab-events", "lab-lake"
 TABLES = {"checkpoints": "listener_id", "leases": "lease_key", "idempotency": "idempotency_key"}
 
