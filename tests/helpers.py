@@ -1,4 +1,4 @@
-"""Helpers shared by tests that run Ansible against the test lab."""
+"""Helpers shared by tests: Ansible against the test lab, lab resources as the stacks make them."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from chainops.paths import REPO_ROOT
 
@@ -49,3 +50,18 @@ def run_playbook(
         timeout=timeout,
         check=False,
     )
+
+
+def create_key_table(dynamodb: Any, table: str, key: str, ttl_attribute: str | None = None) -> None:
+    """A pay-per-request table with one string hash key, as the blockchain stack makes them."""
+    dynamodb.create_table(
+        TableName=table,
+        KeySchema=[{"AttributeName": key, "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": key, "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    if ttl_attribute is not None:
+        dynamodb.update_time_to_live(
+            TableName=table,
+            TimeToLiveSpecification={"Enabled": True, "AttributeName": ttl_attribute},
+        )

@@ -19,6 +19,7 @@ import orjson
 from chainops.lab import aws
 from chainops.lab.settings import LabSettings
 from chainops.pipeline.events import Event
+from tests.helpers import create_key_table
 
 STREAM = "chainops-events"
 LEASES = "chainops-leases"
@@ -138,17 +139,8 @@ def make_pipeline(lab: LabSettings, *, shards: int) -> Pipeline:
     kinesis = aws.client(lab, "kinesis")
     kinesis.create_stream(StreamName=STREAM, ShardCount=shards)
     dynamodb = aws.client(lab, "dynamodb")
-    for table, key in ((LEASES, "lease_key"), (IDEMPOTENCY, "idempotency_key")):
-        dynamodb.create_table(
-            TableName=table,
-            KeySchema=[{"AttributeName": key, "KeyType": "HASH"}],
-            AttributeDefinitions=[{"AttributeName": key, "AttributeType": "S"}],
-            BillingMode="PAY_PER_REQUEST",
-        )
-    dynamodb.update_time_to_live(
-        TableName=IDEMPOTENCY,
-        TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires_at"},
-    )
+    create_key_table(dynamodb, LEASES, "lease_key")
+    create_key_table(dynamodb, IDEMPOTENCY, "idempotency_key", ttl_attribute="expires_at")
     aws.client(lab, "s3").create_bucket(Bucket=BUCKET)
     dlq_url = aws.client(lab, "sqs").create_queue(QueueName=DLQ)["QueueUrl"]
     return Pipeline(lab=lab, dlq_url=dlq_url)

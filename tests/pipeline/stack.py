@@ -23,6 +23,7 @@ import orjson
 
 from chainops.lab import aws
 from chainops.lab.settings import LabSettings
+from tests.helpers import create_key_table
 
 CLI = [sys.executable, "-c", "import sys; from chainops.cli import main; sys.exit(main())"]
 
@@ -105,21 +106,9 @@ class Stack:
         stack = cls(lab, uuid.uuid4().hex[:8])
         stack.client("kinesis").create_stream(StreamName=stack.stream, ShardCount=shards)
         dynamodb = stack.client("dynamodb")
-        for table, key in (
-            (stack.checkpoints, "listener_id"),
-            (stack.leases, "lease_key"),
-            (stack.idempotency, "idempotency_key"),
-        ):
-            dynamodb.create_table(
-                TableName=table,
-                KeySchema=[{"AttributeName": key, "KeyType": "HASH"}],
-                AttributeDefinitions=[{"AttributeName": key, "AttributeType": "S"}],
-                BillingMode="PAY_PER_REQUEST",
-            )
-        dynamodb.update_time_to_live(
-            TableName=stack.idempotency,
-            TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires_at"},
-        )
+        create_key_table(dynamodb, stack.checkpoints, "listener_id")
+        create_key_table(dynamodb, stack.leases, "lease_key")
+        create_key_table(dynamodb, stack.idempotency, "idempotency_key", ttl_attribute="expires_at")
         stack.client("s3").create_bucket(Bucket=stack.bucket)
         queue = stack.client("sqs").create_queue(QueueName=f"dlq-{stack.run}")
         stack.dlq_url = queue["QueueUrl"]
