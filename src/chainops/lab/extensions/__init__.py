@@ -154,8 +154,10 @@ GAPS: tuple[Gap, ...] = (
         service="kinesis",
         api="PutRecord, PutRecords, GetRecords under concurrent calls",
         moto="a shard numbers records as max + 1 without a lock: concurrent puts overwrite each "
-        "other (records lost); GetRecords walks the shard from its start on every call",
-        lab="one lock serialises shard reads and writes; GetRecords bisects to its position",
+        "other (records lost); each put copies every sequence number to find the last, and "
+        "GetRecords walks the shard from its start: both slow down as the stream grows",
+        lab="one lock serialises shard reads and writes; the last number is read off the "
+        "ordered dict's end; GetRecords bisects to its position",
     ),
     Gap(
         service="kinesis",

@@ -23,8 +23,9 @@ lock, and the server answers on threads, so two concurrent PutRecords could take
 number and one record overwrote the other (lost), and a GetRecords reading the shard while a
 put added to it could fail with "dictionary changed size during iteration". The lab serialises
 each shard's writes and reads with one lock, as AWS's per-shard ordering implies. moto's
-GetRecords also walked the shard from its first record on every call, so a consumer's cost grew
-with the stream's age; the lab finds the starting position by bisection.
+GetRecords also walked the shard from its first record on every call, and each put copied every
+sequence number to find the last, so both grew with the stream's age: the lab bisects to a
+read's position and reads the last number off the ordered dict's end.
 
 SubscribeToShard (enhanced fan-out) was missing. The lab answers with one
 SubscribeToShardEvent holding the records after the starting position (up to 10,000) and its
@@ -238,6 +239,15 @@ def _get_records(self: Any, last_sequence_id: str, limit: int | None) -> tuple[l
     return records, chosen[-1], int(behind_s * 1000)
 
 
+def _max_sequence_number(self: Any) -> int:
+    """moto's copies every key to read the last one, so each put cost the shard's length."""
+    return int(next(reversed(self.records))) if self.records else 0
+
+
+def _min_sequence_number(self: Any) -> int:
+    return int(next(iter(self.records))) if self.records else 0
+
+
 def _put_records_with_faults(original: Any) -> Any:
     @functools.wraps(original)
     def put_records(self: Any) -> Any:
@@ -372,6 +382,8 @@ def install() -> None:
     from moto.moto_api._internal.models import MotoAPIBackend
 
     Shard.get_records = _get_records
+    Shard.get_max_sequence_number = _max_sequence_number
+    Shard.get_min_sequence_number = _min_sequence_number
     for method in (
         "put_record",
         "get_records",
