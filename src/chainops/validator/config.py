@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+MAX_PERF_SAMPLES = 720  # Agave keeps twelve hours of 60 s performance samples
+
 TxKind = Literal["transfer", "token", "memo", "vote"]
 TX_KINDS: tuple[TxKind, ...] = ("transfer", "token", "memo", "vote")
 DEFAULT_MIX: dict[TxKind, float] = {"transfer": 0.5, "token": 0.2, "memo": 0.1, "vote": 0.2}

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from solders.transaction import VersionedTransaction
 
 from chainops.validator.bank import Bank, Rejected
-from chainops.validator.config import ValidatorConfig
+from chainops.validator.config import MAX_PERF_SAMPLES, ValidatorConfig
 from chainops.validator.faults import Faults
 from chainops.validator.generator import LoadGenerator, genesis_accounts
 from chainops.validator.ledger import Block, Commitment, Ledger, TxRecord
@@ -35,9 +35,6 @@ class PerfSample:
     num_non_vote_transactions: int
     num_slots: int
     sample_period_secs: int
-
-
-MAX_PERF_SAMPLES = 720  # Agave keeps twelve hours of 60 s samples
 
 
 @dataclass

@@ -14,6 +14,7 @@ from solders.transaction import VersionedTransaction
 
 from chainops.validator import encoding as enc
 from chainops.validator import errors
+from chainops.validator.config import MAX_PERF_SAMPLES
 from chainops.validator.errors import RpcError
 from chainops.validator.ledger import COMMITMENTS, Block, Commitment
 
@@ -26,7 +27,6 @@ FEATURE_SET = 3294202862
 SLOTS_PER_EPOCH = 432_000
 MAX_SIGNATURE_STATUSES = 256
 MAX_BLOCKS_RANGE = 500_000
-MAX_PERF_SAMPLES = 720
 _LEGACY_COMMITMENTS: dict[str, Commitment] = {
     "recent": "processed",
     "single": "confirmed",
