@@ -20,7 +20,6 @@ from chainops.lab.settings import LabSettings
 from tests.helpers import copy_lab_inventory, run_playbook
 
 RECAP = re.compile(r"^(i-\w+)\s+: ok=\d+\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", re.M)
-pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +63,7 @@ def _address(node: str) -> str:
     ).stdout.strip()
 
 
+@pytest.mark.asyncio(loop_scope="module")
 async def test_nodes_serve_rpc_in_step(nodes: list[str], converged: dict[str, int]) -> None:
     """Both nodes answer a Solana client on their own address, on the same slot clock."""
     assert set(converged) == set(nodes)
