@@ -19,7 +19,7 @@ HEALTH_WINDOW_S = 3  # the lab's solana_rpc_node_health_window_seconds
 
 
 def _ec2() -> Any:
-    port = os.environ.get("CHAINOPS_LAB_PORT", "4594")
+    port = os.environ["CHAINOPS_LAB_PORT"]  # molecule.yml sets it
     return boto3.client(
         "ec2",
         endpoint_url=f"http://127.0.0.1:{port}",
