@@ -182,7 +182,7 @@ def test_hosts_are_named_and_reached_by_instance_id(fleet: Fleet) -> None:
         host = hostvars[instance_id]
         assert host["ansible_host"] == instance_id
         assert host["placement"]["group_name"] == "rpc-a"
-        assert host["ansible_connection"] == "containers.podman.podman"
+        assert host["ansible_connection"] == "chainops.platform.lab_podman"
         assert host["chainops_world"] == "lab"
         assert host["chainops_lab_endpoint"] == fleet.endpoint
 
