@@ -8,6 +8,10 @@ export CHAINOPS_CACHE := $(CACHE)
 export CONTAINERS_CONF := $(CURDIR)/containers/containers.conf
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(CURDIR)/.venv/bin:$(PATH)
+# Each gate's time goes to make test's closing table (scripts/timed, tests/report.py).
+TIMED := scripts/timed
+# make test runs the static gates at low priority beside the tests (scripts/test-suite).
+LINT_PRIORITY ?=
 
 .PHONY: help bootstrap lab down status test lint yamllint ansible-checks terraform-checks \
 	checkov python-checks pytest molecule constraints
@@ -30,32 +34,37 @@ down: ## Remove the lab hosts and stop the lab AWS
 status: ## Show the lab endpoint and its nodes
 	chainops lab status
 
-test: bootstrap lint ## Install everything and run every gate and test
-	@# pytest and molecule use lab AWS instances on different ports; each keeps about one core
-	@# busy (a lab AWS process, Ansible, Terraform), so side by side they use both.
-	$(MAKE) --no-print-directory -j2 --output-sync=target pytest molecule
+test: ## Install everything, run every gate and test side by side, print each stage's time
+	scripts/test-suite
 
 lint: ansible-checks terraform-checks checkov python-checks ## Every static gate
 
 ansible-checks: ## yamllint, ansible-lint (production profile), syntax check
-	scripts/ansible-checks
+	$(TIMED) "lint: ansible-checks" $(LINT_PRIORITY) scripts/ansible-checks
 
 terraform-checks: ## terraform fmt -check, validate and test per module and stack
-	scripts/terraform-checks
+	$(TIMED) "lint: terraform-checks" $(LINT_PRIORITY) scripts/terraform-checks
 
 checkov: ## checkov over terraform/ (own venv; --skip-download: its guideline API is unreachable)
-	$(CACHE)/checkov --compact --skip-download --framework terraform -d terraform
+	$(TIMED) "lint: checkov" $(LINT_PRIORITY) \
+		$(CACHE)/checkov --compact --skip-download --framework terraform -d terraform
 
+PYTHON_PATHS := src tests benchmarks collections roles molecule
 python-checks: ## ruff (lint + format) and mypy --strict
-	ruff check src tests benchmarks collections roles molecule
-	ruff format --check src tests benchmarks collections roles molecule
-	mypy
+	$(TIMED) "lint: python-checks" $(LINT_PRIORITY) bash -c \
+		'ruff check $(PYTHON_PATHS) && ruff format --check $(PYTHON_PATHS) && mypy'
 
-pytest: ## The test suite (unit and integration against the real lab)
-	pytest
+# pytest's xdist workers, each with its own lab AWS; a module stays on one worker and the longest
+# start first (tests/scheduling.py, docs/testing.md). Measured on the 2-core VM: see the README.
+PYTEST_WORKERS ?= 3
+pytest: ## The test suite (unit and integration against the real lab), on PYTEST_WORKERS workers
+	$(TIMED) pytest pytest -n $(PYTEST_WORKERS) --dist loadscope \
+		$(if $(CHAINOPS_TEST_REPORT),--junitxml=$(CHAINOPS_TEST_REPORT)/pytest.xml)
 
-molecule: ## Every molecule scenario (roles/*/molecule and molecule/)
-	scripts/molecule-all
+# Scenarios at once; each has its own lab AWS port (docs/lab.md).
+MOLECULE_JOBS ?= 2
+molecule: ## Every molecule scenario (roles/*/molecule and molecule/), MOLECULE_JOBS at once
+	MOLECULE_JOBS=$(MOLECULE_JOBS) scripts/molecule-all
 
 constraints: ## Re-resolve pyproject.toml's dependencies into requirements/constraints.txt
 	scripts/lock-constraints

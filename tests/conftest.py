@@ -1,4 +1,9 @@
-"""Shared fixtures: a real lab AWS on a test port, so tests never touch the user's lab."""
+"""Shared fixtures: real lab AWS processes on test ports, so tests never touch the user's lab.
+
+`make test` runs pytest under xdist (docs/testing.md): each worker runs its own lab AWS, and
+tests/scheduling.py keeps a module's tests on one worker. Tests that read the applied stacks
+(the `deployment` fixture) share one apply per session, in a lab AWS of its own, on one worker.
+"""
 
 from __future__ import annotations
 
@@ -10,13 +15,26 @@ import pytest
 
 from chainops.lab import aws, reconciler, server
 from chainops.lab.settings import LabSettings
+from tests import report
+from tests.terraform.harness import Deployment
 
-TEST_LAB_PORT = int(os.environ.get("CHAINOPS_TEST_LAB_PORT", "4591"))
+# Groups and order on xdist workers (make test), and the markers they read.
+pytest_plugins = ["tests.scheduling"]
+
+
+def _worker_index() -> int:
+    """N for xdist's worker gwN; 0 without xdist."""
+    return int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+
+
+# Ports (docs/lab.md): worker N's lab AWS on BASE + N; the session's applied stacks on their own.
+TEST_LAB_PORT = int(os.environ.get("CHAINOPS_TEST_LAB_PORT", "4610")) + _worker_index()
+STACKS_LAB_PORT = int(os.environ.get("CHAINOPS_TEST_STACKS_PORT", "4600"))
 
 
 @pytest.fixture(scope="session")
 def lab_settings() -> Iterator[LabSettings]:
-    """A lab AWS (moto + extensions) started through the same code path as `lab up`."""
+    """This worker's lab AWS (moto + extensions), started through the same code path as `lab up`."""
     settings = LabSettings(port=TEST_LAB_PORT)
     started = server.up(settings)
     yield settings
@@ -53,3 +71,26 @@ def autoscaling(lab: LabSettings) -> Any:
 @pytest.fixture
 def image_id(ec2: Any) -> str:
     return str(ec2.describe_images()["Images"][0]["ImageId"])
+
+
+@pytest.fixture(scope="session")
+def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
+    """Every stack applied once per session from an empty account, in a lab AWS of its own
+    (no test's reset reaches it); tests that only read the stacks share it. Destroyed at the
+    session's end unless a test (marked destroys_stacks) did so."""
+    settings = LabSettings(port=STACKS_LAB_PORT)
+    started = server.up(settings)
+    server.reset(settings)
+    deployed = Deployment(settings)
+    try:
+        deployed.apply(tmp_path_factory.mktemp("stacks"))
+        yield deployed
+    finally:
+        try:
+            deployed.destroy()
+        finally:
+            for step, seconds in deployed.timings.items():
+                report.record_stage(f"pytest: {step} (the session's stacks)", seconds)
+            reconciler.remove_all(settings)
+            if started:
+                server.down(settings)

@@ -11,6 +11,7 @@ import json
 import os
 import re
 import subprocess
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from typing import Any
 import yaml
 
 from chainops import paths
+from chainops.lab import aws, certificate
 from chainops.lab.settings import LabSettings
 
 CHAINOPS = paths.REPO_ROOT / ".venv" / "bin" / "chainops"
@@ -157,3 +159,57 @@ class Stack:
     def outputs(self) -> dict[str, Any]:
         raw = json.loads(self.tf("output", "-json", "-no-color").stdout)
         return {name: value["value"] for name, value in raw.items()}
+
+
+@dataclass
+class Deployment:
+    """The lab workspace of every applied stack, their outputs and how long each step took."""
+
+    settings: LabSettings
+    stacks: dict[str, Stack] = field(default_factory=dict)
+    outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    destroyed: bool = False
+
+    def client(self, service: str) -> Any:
+        return aws.client(self.settings, service)
+
+    def apply(self, work: Path) -> None:
+        """Every stack applied from `work` in dependency order, with the lab inventory's inputs.
+        On a failure, `destroy` removes what was applied."""
+        for name in ORDER:
+            start = time.monotonic()
+            stack = init_stack(name, self.settings, work, self.outputs.get("state_bootstrap"))
+            self.stacks[name] = stack
+            stack.apply()
+            self.outputs[name] = stack.outputs()
+            self.timings[f"apply {name}"] = time.monotonic() - start
+
+    def destroy(self) -> None:
+        """Destroy in reverse dependency order (the bootstrap, holding the others' state, last)."""
+        if self.destroyed:
+            return
+        start = time.monotonic()
+        for name in reversed(list(self.stacks)):
+            self.stacks[name].destroy()
+        self.timings["destroy"] = time.monotonic() - start
+        self.destroyed = True
+
+
+def init_stack(
+    name: str, settings: LabSettings, work: Path, bootstrap_outputs: dict[str, Any] | None
+) -> Stack:
+    """A stack initialised in the lab workspace with the lab inventory's inputs."""
+    stack = Stack(name, settings, work / name)
+    inputs = inventory_inputs("lab")["stacks"][name]
+    if name == "core":
+        # The lab inventory cannot know the ARN: ACM makes it at import.
+        inputs["certificate_arn"] = certificate.ensure(settings)
+    stack.write_inputs(inputs)
+    if name == "state_bootstrap":
+        stack.init()
+    else:
+        assert bootstrap_outputs is not None
+        stack.init(lab_backend_config(settings, bootstrap_outputs, name))
+    stack.workspace("lab")
+    return stack

@@ -1,7 +1,8 @@
 """The stacks against the lab AWS: apply from an empty account, check what exists, re-plan, destroy.
 
-One apply of every stack is shared by the tests of this module (it takes a few minutes); the
-tests run in file order and the last one destroys everything and checks the account is empty.
+The session's one apply of every stack (tests/conftest.py's `deployment`, a few minutes) is
+shared by every test that reads it, here or elsewhere; they run on one worker, and the destroy
+test, which destroys everything and checks the account is empty, runs after all of them.
 """
 
 from __future__ import annotations
@@ -10,8 +11,12 @@ import json
 import time
 from typing import Any
 
+import pytest
+
 from chainops.lab import nodes
-from tests.terraform.conftest import Deployment
+from tests.terraform.harness import Deployment
+
+pytestmark = pytest.mark.minutes(14)
 
 
 def _tags(resource: dict[str, Any]) -> dict[str, str]:
@@ -652,6 +657,7 @@ def test_second_plan_of_every_stack_is_empty(deployment: Deployment) -> None:
         )
 
 
+@pytest.mark.destroys_stacks
 def test_destroy_leaves_the_account_empty(deployment: Deployment) -> None:
     """Destroying every stack in reverse order leaves no resource the stacks made."""
     deployment.destroy()
