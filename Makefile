@@ -58,7 +58,7 @@ python-checks: ## ruff (lint + format) and mypy --strict
 # start first (tests/scheduling.py, docs/testing.md). Measured on the 2-core VM: see the README.
 PYTEST_WORKERS ?= 3
 pytest: ## The test suite (unit and integration against the real lab), on PYTEST_WORKERS workers
-	$(TIMED) pytest pytest -n $(PYTEST_WORKERS) --dist loadscope \
+	$(TIMED) pytest pytest -n $(PYTEST_WORKERS) \
 		$(if $(CHAINOPS_TEST_REPORT),--junitxml=$(CHAINOPS_TEST_REPORT)/pytest.xml)
 
 # Scenarios at once; each has its own lab AWS port (docs/lab.md).

@@ -84,7 +84,8 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     config.option.loadscopereorder = False  # the collection's order is already longest first
 
     class GroupScheduling(LoadScopeScheduling):  # type: ignore[misc]
-        """xdist's scope scheduling with the workers' groups as scopes, in collection order."""
+        """xdist's scope scheduling with the workers' groups as scopes, in collection order,
+        whatever --dist says."""
 
         _groups: dict[str, str] | None = None
 
