@@ -64,7 +64,7 @@ pytest: ## The test suite (unit and integration against the real lab), on PYTEST
 # Scenarios at once; each has its own lab AWS port (docs/lab.md).
 MOLECULE_JOBS ?= 2
 molecule: ## Every molecule scenario (roles/*/molecule and molecule/), MOLECULE_JOBS at once
-	MOLECULE_JOBS=$(MOLECULE_JOBS) scripts/molecule-all
+	MOLECULE_JOBS=$(MOLECULE_JOBS) $(TIMED) molecule scripts/molecule-all
 
 constraints: ## Re-resolve pyproject.toml's dependencies into requirements/constraints.txt
 	scripts/lock-constraints

@@ -44,22 +44,24 @@ def test_long(n): pass
 """
 
 
-def test_groups_stay_on_one_worker_and_the_destroy_runs_last(tmp_path: Path) -> None:
-    for name, text in {
-        "conftest.py": CONFTEST,
-        "test_a_readers.py": READERS,
-        "test_b_more_readers.py": MORE_READERS,
-        "test_c_long.py": LONG,
-    }.items():
+def _pytest(tmp_path: Path, files: dict[str, str], *args: str) -> str:
+    """pytest with the plugin on a made-up suite of `files`; its output, once it passed."""
+    for name, text in {"conftest.py": CONFTEST, **files}.items():
         (tmp_path / name).write_text(text)
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "tests.scheduling", "-n", "3", "-v",
+        [sys.executable, "-m", "pytest", "-p", "tests.scheduling", *args,
          "-p", "no:cacheprovider", "-c", os.devnull, "--rootdir", str(tmp_path), str(tmp_path)],
         capture_output=True, text=True, check=False, timeout=120,
         env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
     )  # fmt: skip
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    ran = re.findall(r"^\[(gw\d)\] .*?PASSED (\S+)", result.stdout, re.M)
+    return result.stdout
+
+
+def test_groups_stay_on_one_worker_and_the_destroy_runs_last(tmp_path: Path) -> None:
+    files = {"test_a_readers.py": READERS, "test_b_more_readers.py": MORE_READERS}
+    stdout = _pytest(tmp_path, {**files, "test_c_long.py": LONG}, "-n", "3", "-v")
+    ran = re.findall(r"^\[(gw\d)\] .*?PASSED (\S+)", stdout, re.M)
     worker = dict((test.split("::")[1], gw) for gw, test in ran)
     order = [test.split("::")[1] for _, test in ran]
     readers = {"test_reads_first", "test_reads_second", "test_reads_elsewhere", "test_destroys"}
@@ -70,20 +72,9 @@ def test_groups_stay_on_one_worker_and_the_destroy_runs_last(tmp_path: Path) -> 
 
 
 def test_longest_groups_first_in_file_order(tmp_path: Path) -> None:
-    for name, text in {
-        "conftest.py": CONFTEST,
-        "test_a_readers.py": READERS,
-        "test_c_long.py": LONG,
-    }.items():
-        (tmp_path / name).write_text(text)
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "tests.scheduling", "--collect-only", "-q",
-         "-p", "no:cacheprovider", "-c", os.devnull, "--rootdir", str(tmp_path), str(tmp_path)],
-        capture_output=True, text=True, check=False, timeout=120,
-        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
-    )  # fmt: skip
-    assert result.returncode == 0, result.stdout[-3000:]
-    order = [line.split("::")[1] for line in result.stdout.splitlines() if "::" in line]
+    files = {"test_a_readers.py": READERS, "test_c_long.py": LONG}
+    stdout = _pytest(tmp_path, files, "--collect-only", "-q")
+    order = [line.split("::")[1] for line in stdout.splitlines() if "::" in line]
     assert order == [
         *(f"test_long[{n}]" for n in range(4)),  # minutes(5): first
         "test_reads_first",
