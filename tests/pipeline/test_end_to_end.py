@@ -96,6 +96,15 @@ def start_listener(tmp: Path, stack: Stack, validator: Validator) -> Service:
     return listener
 
 
+def start_consumer(tmp: Path, stack: Stack, consumer_id: str) -> Service:
+    """A consumer, once it serves: a SIGTERM before its handlers are in place kills it (-15)
+    instead of stopping it, which a loaded machine made happen (the restart's start-up outlasted
+    the wait for the lake)."""
+    consumer = stack.start_consumer(tmp, consumer_id, *CONSUMER_FLAGS)
+    consumer.wait_logged("consumer started")
+    return consumer
+
+
 def send(validator: Validator, *, transfers: int, memos: int, tag: str) -> Sent:
     return asyncio.run(_send(validator.rpc_url, transfers=transfers, memos=memos, tag=tag))
 
@@ -144,7 +153,7 @@ def assert_exactly_once(stack: Stack, sent: Sent) -> None:
 def test_transactions_land_exactly_once(tmp_path: Path, validator: Validator, stack: Stack) -> None:
     """40 transfers and 5 memos from solana-py: each once in S3 and in the idempotency table."""
     listener = start_listener(tmp_path, stack, validator)
-    consumers = [stack.start_consumer(tmp_path, name, *CONSUMER_FLAGS) for name in ("a", "b")]
+    consumers = [start_consumer(tmp_path, stack, name) for name in ("a", "b")]
 
     sent = send(validator, transfers=40, memos=5, tag="calm")
     wait_landed(stack, sent)
@@ -158,8 +167,8 @@ def test_exactly_once_through_listener_and_consumer_kill_9(
 ) -> None:
     """Listener SIGKILLed and restarted, a consumer SIGKILLed twice (once mid-batch): once each."""
     listener = start_listener(tmp_path, stack, validator)
-    survivor = stack.start_consumer(tmp_path, "b", *CONSUMER_FLAGS)
-    victim = stack.start_consumer(tmp_path, "a", *CONSUMER_FLAGS)
+    survivor = start_consumer(tmp_path, stack, "b")
+    victim = start_consumer(tmp_path, stack, "a")
     sent = send(validator, transfers=15, memos=1, tag="before")
     wait_landed(stack, sent)
 
@@ -176,7 +185,7 @@ def test_exactly_once_through_listener_and_consumer_kill_9(
     sent.add(send(validator, transfers=15, memos=2, tag="consumer down"))
     wait_for(lambda: victim.process.poll() is not None, timeout=60, what="the mid-batch crash")
     assert victim.process.returncode == -9, victim.log.read_text()[-4000:]
-    victim = stack.start_consumer(tmp_path, "a", *CONSUMER_FLAGS)
+    victim = start_consumer(tmp_path, stack, "a")
 
     wait_landed(stack, sent)
     stop_gracefully(listener, survivor, victim)
