@@ -14,6 +14,7 @@ import os
 import sys
 import time
 import xml.etree.ElementTree as ET
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,9 +75,7 @@ def read_tests(path: Path) -> list[Timing]:
 
 
 def counts(tests: list[Timing]) -> str:
-    tally: dict[str, int] = {}
-    for test in tests:
-        tally[test.status] = tally.get(test.status, 0) + 1
+    tally = Counter(test.status for test in tests)
     return ", ".join(f"{n} {outcome}" for outcome, n in sorted(tally.items())) or "no tests"
 
 

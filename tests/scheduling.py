@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -47,9 +48,11 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "destroys_stacks: destroys the session's applied stacks, so it runs last"
     )
-    if not hasattr(config, "workerinput"):  # the controller (or a run without xdist)
-        directory = tempfile.mkdtemp(prefix="chainops-groups-")
-        config.stash[_GROUPS_FILE] = Path(directory) / "groups.json"
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _GROUPS_FILE in config.stash:
+        shutil.rmtree(config.stash[_GROUPS_FILE].parent, ignore_errors=True)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -58,23 +61,28 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     groups: dict[str, list[pytest.Item]] = {}
     for item in items:
         groups.setdefault(group_of(item), []).append(item)
-    ordered = sorted(groups.values(), key=lambda group: -max(map(_minutes, group)))
+    ordered = sorted(groups.items(), key=lambda group: -max(map(_minutes, group[1])))
     items[:] = [
         item
-        for group in ordered
+        for _, group in ordered
         for item in sorted(group, key=lambda i: i.get_closest_marker("destroys_stacks") is not None)
     ]
     workerinput: dict[str, Any] | None = getattr(config, "workerinput", None)
     if workerinput is not None:
         path = Path(workerinput[GROUPS_KEY])
         partial = path.with_name(f"{path.name}.{os.getpid()}")
-        partial.write_text(json.dumps({item.nodeid: group_of(item) for item in items}))
+        partial.write_text(json.dumps({i.nodeid: name for name, group in ordered for i in group}))
         partial.replace(path)  # every worker collects the same tests: the last write is as good
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node: Any) -> None:
-    node.workerinput[GROUPS_KEY] = str(node.config.stash[_GROUPS_FILE])
+    """On the controller, for each worker: where to write the groups (made for the first one,
+    so a run without xdist makes no directory)."""
+    stash = node.config.stash
+    if _GROUPS_FILE not in stash:
+        stash[_GROUPS_FILE] = Path(tempfile.mkdtemp(prefix="chainops-groups-")) / "groups.json"
+    node.workerinput[GROUPS_KEY] = str(stash[_GROUPS_FILE])
 
 
 @pytest.hookimpl(optionalhook=True, tryfirst=True)  # before xdist's own, which knows no groups
