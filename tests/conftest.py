@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -32,15 +33,25 @@ TEST_LAB_PORT = int(os.environ.get("CHAINOPS_TEST_LAB_PORT", "4610")) + _worker_
 STACKS_LAB_PORT = int(os.environ.get("CHAINOPS_TEST_STACKS_PORT", "4600"))
 
 
+@contextmanager
+def _running_lab(port: int) -> Iterator[LabSettings]:
+    """A lab AWS (moto + extensions) on `port`, started through the same code path as `lab up`;
+    its hosts removed and, if started here, stopped afterwards."""
+    settings = LabSettings(port=port)
+    started = server.up(settings)
+    try:
+        yield settings
+    finally:
+        reconciler.remove_all(settings)
+        if started:
+            server.down(settings)
+
+
 @pytest.fixture(scope="session")
 def lab_settings() -> Iterator[LabSettings]:
-    """This worker's lab AWS (moto + extensions), started through the same code path as `lab up`."""
-    settings = LabSettings(port=TEST_LAB_PORT)
-    started = server.up(settings)
-    yield settings
-    reconciler.remove_all(settings)
-    if started:
-        server.down(settings)
+    """This worker's lab AWS."""
+    with _running_lab(TEST_LAB_PORT) as settings:
+        yield settings
 
 
 @pytest.fixture
@@ -78,19 +89,15 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
     """Every stack applied once per session from an empty account, in a lab AWS of its own
     (no test's reset reaches it); tests that only read the stacks share it. Destroyed at the
     session's end unless a test (marked destroys_stacks) did so."""
-    settings = LabSettings(port=STACKS_LAB_PORT)
-    started = server.up(settings)
-    server.reset(settings)
-    deployed = Deployment(settings)
-    try:
-        deployed.apply(tmp_path_factory.mktemp("stacks"))
-        yield deployed
-    finally:
+    with _running_lab(STACKS_LAB_PORT) as settings:
+        server.reset(settings)
+        deployed = Deployment(settings)
         try:
-            deployed.destroy()
+            deployed.apply(tmp_path_factory.mktemp("stacks"))
+            yield deployed
         finally:
-            for step, seconds in deployed.timings.items():
-                report.record_stage(f"pytest: {step} (the session's stacks)", seconds)
-            reconciler.remove_all(settings)
-            if started:
-                server.down(settings)
+            try:
+                deployed.destroy()
+            finally:
+                for step, seconds in deployed.timings.items():
+                    report.record_stage(f"pytest: {step} (the session's stacks)", seconds)
