@@ -49,7 +49,7 @@ checkov: ## checkov over terraform/ (own venv; --skip-download: its guideline AP
 	$(TIMED) "lint: checkov" $(LINT_PRIORITY) \
 		$(CACHE)/checkov --compact --skip-download --framework terraform -d terraform
 
-PYTHON_PATHS := src tests benchmarks collections roles molecule
+PYTHON_PATHS := src tests benchmarks collections molecule
 python-checks: ## ruff (lint + format) and mypy --strict
 	$(TIMED) "lint: python-checks" $(LINT_PRIORITY) bash -c \
 		'ruff check $(PYTHON_PATHS) && ruff format --check $(PYTHON_PATHS) && mypy'
@@ -63,7 +63,7 @@ pytest: ## The test suite (unit and integration against the real lab), on PYTEST
 
 # Scenarios at once; each has its own lab AWS port (docs/lab.md).
 MOLECULE_JOBS ?= 2
-molecule: ## Every molecule scenario (roles/*/molecule and molecule/), MOLECULE_JOBS at once
+molecule: ## Every role's molecule scenario (in the collection), MOLECULE_JOBS at once
 	MOLECULE_JOBS=$(MOLECULE_JOBS) $(TIMED) molecule scripts/molecule-all
 
 constraints: ## Re-resolve pyproject.toml's dependencies into requirements/constraints.txt

@@ -9,22 +9,25 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from chainops.paths import REPO_ROOT
 
 LAB_INVENTORY = REPO_ROOT / "inventories" / "lab"
-DEFAULT_ENDPOINT = "http://10.88.0.1:4566"
 VENV_BIN = Path(sys.executable).parent
 
 
 def copy_lab_inventory(destination: Path, endpoint: str) -> Path:
-    """inventories/lab copied to `destination`, pointed at `endpoint` instead of the user's lab."""
+    """inventories/lab copied to `destination`, pointed at `endpoint` instead of the user's lab.
+
+    Only aws_ec2.yml names the lab AWS; the group_vars read it from there.
+    """
     copy = destination / "lab"
     shutil.copytree(LAB_INVENTORY, copy)
-    for name in ("aws_ec2.yml", "group_vars/all/main.yml"):
-        path = copy / name
-        text = path.read_text()
-        assert DEFAULT_ENDPOINT in text, f"{name} no longer names {DEFAULT_ENDPOINT}"
-        path.write_text(text.replace(DEFAULT_ENDPOINT, endpoint))
+    config_path = copy / "aws_ec2.yml"
+    config = yaml.safe_load(config_path.read_text())
+    config["endpoint_url"] = endpoint
+    config_path.write_text(yaml.safe_dump(config, sort_keys=False))
     return copy
 
 

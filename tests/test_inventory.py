@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from chainops.lab import aws, server
-from chainops.lab.settings import LabSettings
+from chainops.lab.settings import LAB_ACCESS_KEY, LabSettings
 from chainops.paths import REPO_ROOT
 from tests.helpers import copy_lab_inventory
 
@@ -184,7 +184,29 @@ def test_hosts_are_named_and_reached_by_instance_id(fleet: Fleet) -> None:
         assert host["placement"]["group_name"] == "rpc-a"
         assert host["ansible_connection"] == "chainops.platform.lab_podman"
         assert host["chainops_world"] == "lab"
-        assert host["chainops_lab_endpoint"] == fleet.endpoint
+
+
+def test_group_vars_read_the_lab_aws_from_the_inventory_plugin(fleet: Fleet) -> None:
+    """aws_ec2.yml is the one home of the lab AWS; the AWS modules' defaults and the CLI's
+    environment follow it, here in a copied inventory pointed at the module's lab."""
+    result = subprocess.run(
+        [str(ANSIBLE_INVENTORY.parent / "ansible"), "localhost", "-i", str(fleet.inventory),
+         "-m", "ansible.builtin.debug",
+         "-a", "var=[chainops_aws_module_defaults,chainops_lab_cli_environment]"],
+        capture_output=True, text=True, timeout=120, check=False, cwd=REPO_ROOT,
+        env={**os.environ, "ANSIBLE_CONFIG": str(REPO_ROOT / "ansible.cfg"),
+             "ANSIBLE_LOAD_CALLBACK_PLUGINS": "1", "ANSIBLE_STDOUT_CALLBACK": "ansible.posix.json"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    # profile_tasks (ansible.cfg) prints its lines around the JSON document.
+    document, _ = json.JSONDecoder().raw_decode(result.stdout[result.stdout.index("\n{") + 1 :])
+    (task,) = document["plays"][0]["tasks"]
+    module_defaults, cli_environment = next(iter(task["hosts"]["localhost"].values()))
+    settings = LabSettings(port=int(fleet.endpoint.rsplit(":", 1)[1]))
+    assert module_defaults["endpoint_url"] == fleet.endpoint
+    assert module_defaults["access_key"] == LAB_ACCESS_KEY
+    assert module_defaults["region"] == settings.regions[0]
+    assert cli_environment["CHAINOPS_LAB_PORT"] == str(settings.port)
 
 
 def test_terminated_instances_vanish(fleet: Fleet) -> None:

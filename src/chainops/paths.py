@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+# The Ansible collection chainops.platform: roles, playbooks and plugins.
+COLLECTION_ROOT = REPO_ROOT / "collections" / "ansible_collections" / "chainops" / "platform"
 
 
 def cache_dir() -> Path:

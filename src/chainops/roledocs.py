@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from chainops.paths import REPO_ROOT
+from chainops.paths import COLLECTION_ROOT, REPO_ROOT
 
 BEGIN = (
     "<!-- BEGIN VARIABLES (generated from meta/argument_specs.yml: python -m chainops.roledocs) -->"
@@ -52,7 +52,7 @@ def render(readme: Path, spec_file: Path) -> str:
     return text.rstrip("\n") + "\n\n## Variables\n\n" + generated + "\n"
 
 
-def roles(root: Path = REPO_ROOT / "roles") -> list[Path]:
+def roles(root: Path = COLLECTION_ROOT / "roles") -> list[Path]:
     return sorted(p for p in root.iterdir() if (p / "meta" / "argument_specs.yml").exists())
 
 

@@ -18,7 +18,7 @@ from typing import Any, TextIO
 from chainops.errors import RunError
 from chainops.paths import REPO_ROOT
 
-PLAYBOOK_DIRS = (REPO_ROOT, REPO_ROOT / "playbooks", REPO_ROOT / "playbooks" / "runbooks")
+PLAYBOOK_DIRS = (REPO_ROOT, REPO_ROOT / "playbooks")
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ class RunResult:
 
 
 def resolve_playbook(name: str) -> Path:
-    """A playbook by path, or by name in the repo root, playbooks/ or playbooks/runbooks/."""
+    """A playbook by path, or by name in the repo root or playbooks/."""
     candidates = [Path(name)] + [d / name for d in PLAYBOOK_DIRS]
     candidates += [d / f"{name}.yml" for d in PLAYBOOK_DIRS]
     for candidate in candidates:

@@ -54,13 +54,13 @@ PLAY = """
   tasks:
     - name: Terraform's CLI config
       ansible.builtin.command:
-        argv: ["{{ ansible_playbook_python | dirname }}/chainops", tf-env]
+        argv: ["{{ lookup('chainops.platform.paths', 'cli') }}", tf-env]
       register: tf_env
       changed_when: false
       check_mode: false
     - name: Apply the stack
       ansible.builtin.include_role:
-        name: terraform_stack
+        name: chainops.platform.terraform_stack
       vars:
         terraform_stack_name: buckets
         terraform_stack_stacks_dir: "{{ stacks_dir }}"

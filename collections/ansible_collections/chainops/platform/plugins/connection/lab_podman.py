@@ -17,7 +17,7 @@ description:
     root does not show the container's /etc/hostname or volumes).
   - Requires pipelining on (C(ANSIBLE_PIPELINING) or C([connection] pipelining), as the
     project's ansible.cfg sets); without it every module is copied and run as usual.
-author: chainops contributors
+author: chainops contributors (@chainops)
 options:
   remote_addr:
     description: The name or id of the container.
@@ -102,7 +102,7 @@ class Connection(ConnectionBase):
     def fetch_file(self, in_path: str, out_path: str) -> None:
         super().fetch_file(in_path, out_path)
         display.vvv(f"FETCH {in_path} TO {out_path}", host=self._container)
-        _, data, _ = self._checked(
+        _status, data, _stderr = self._checked(
             self._podman("exec", *self._user(), self._container, "cat", "--", in_path),
             f"fetch {in_path}",
         )

@@ -13,7 +13,7 @@ description:
     the node answers getHealth ok and trails by at most I(max_lag) slots for I(window) seconds in
     a row.
   - With no references, the node must answer getHealth ok and its slot must advance over the window.
-  - Uses only the Python standard library, so it runs on a bare node.
+  - Needs only Python on the node (its HTTP client is Ansible's module_utils, shipped with it).
 options:
   url:
     description: The node's JSON-RPC endpoint.
@@ -52,7 +52,7 @@ options:
     type: str
     choices: [processed, confirmed, finalized]
     default: processed
-author: chainops
+author: chainops contributors (@chainops)
 """
 
 EXAMPLES = r"""
@@ -85,10 +85,11 @@ waited:
 import json
 import time
 import urllib.error
-import urllib.request
 from typing import Any
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.urls import ConnectionError as UrlConnectionError
+from ansible.module_utils.urls import SSLValidationError, open_url
 
 
 class RpcUnavailable(Exception):
@@ -97,12 +98,13 @@ class RpcUnavailable(Exception):
 
 def rpc(url: str, method: str, params: list[Any], timeout: float = 5.0) -> Any:
     body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}).encode()
-    # The URLs are the play's own RPC endpoints (http or https).
-    request = urllib.request.Request(url, body, {"Content-Type": "application/json"})  # noqa: S310
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+        headers = {"Content-Type": "application/json"}
+        with open_url(url, data=body, headers=headers, method="POST", timeout=timeout) as response:
             answer = json.loads(response.read())
-    except (urllib.error.URLError, OSError, ValueError) as exc:
+    except (
+        urllib.error.URLError, UrlConnectionError, SSLValidationError, OSError, ValueError
+    ) as exc:  # fmt: skip
         raise RpcUnavailable(f"{url}: {exc}") from exc
     if "error" in answer:
         raise RpcUnavailable(f"{url}: {method}: {answer['error'].get('message')}")
