@@ -22,7 +22,7 @@ from aws_lambda_powertools.utilities.idempotency import (
 )
 
 from chainops.consumer.idempotency import IdempotencyTable
-from chainops.lab import aws, server
+from chainops.lab.aws import clients, server
 from chainops.lab.settings import LabSettings
 
 TABLE = "bench-idempotency"
@@ -30,7 +30,7 @@ TTL_SECONDS = 7 * 86_400
 
 
 def _fresh_table(settings: LabSettings) -> Any:
-    dynamodb = aws.client(settings, "dynamodb")
+    dynamodb = clients.client(settings, "dynamodb")
     if TABLE in dynamodb.list_tables()["TableNames"]:
         dynamodb.delete_table(TableName=TABLE)
     dynamodb.create_table(

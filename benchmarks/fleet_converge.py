@@ -18,7 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from chainops.lab import fleet, reconciler, server
+from chainops.lab.aws import server
+from chainops.lab.hosts import fleet, reconciler
 from chainops.lab.settings import LabSettings
 from chainops.paths import REPO_ROOT
 

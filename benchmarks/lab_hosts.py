@@ -12,7 +12,8 @@ import argparse
 import time
 from collections.abc import Callable
 
-from chainops.lab import aws, podman, reconciler, server
+from chainops.lab.aws import clients, server
+from chainops.lab.hosts import podman, reconciler
 from chainops.lab.settings import LabSettings
 
 MANAGED = [{"ResourceType": "instance", "Tags": [{"Key": "chainops:lab-host", "Value": "true"}]}]
@@ -31,7 +32,7 @@ def _wait_booted(instance_ids: list[str]) -> None:
 
 def measure(settings: LabSettings, size: int) -> tuple[float, float, float, float]:
     server.reset(settings)
-    ec2 = aws.client(settings, "ec2")
+    ec2 = clients.client(settings, "ec2")
     ec2.create_placement_group(GroupName="bench", Strategy="cluster")
     image_id = ec2.describe_images()["Images"][0]["ImageId"]
     launched = ec2.run_instances(

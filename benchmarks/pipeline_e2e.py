@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from chainops.lab import server
+from chainops.lab.aws import server
 from chainops.lab.settings import LabSettings
 from chainops.paths import REPO_ROOT
 from chainops.pipeline.events import decode

@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 
-from chainops.lab import aws, reconciler, server
+from chainops.lab.aws import clients, server
+from chainops.lab.hosts import reconciler
 from chainops.lab.settings import LabSettings
 from tests import report
 from tests.terraform.harness import Deployment
@@ -71,12 +72,12 @@ def hosts(lab: LabSettings) -> Iterator[LabSettings]:
 
 @pytest.fixture
 def ec2(lab: LabSettings) -> Any:
-    return aws.client(lab, "ec2")
+    return clients.client(lab, "ec2")
 
 
 @pytest.fixture
 def autoscaling(lab: LabSettings) -> Any:
-    return aws.client(lab, "autoscaling")
+    return clients.client(lab, "autoscaling")
 
 
 @pytest.fixture
