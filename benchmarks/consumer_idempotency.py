@@ -87,7 +87,7 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=500, help="events per consumer batch")
     parser.add_argument("--port", type=int, default=4602)
     args = parser.parse_args()
-    settings = LabSettings(port=args.port)
+    settings = LabSettings(host="127.0.0.1", port=args.port)  # its own lab, on loopback
     started = server.up(settings)
     try:
         print(f"{'claims':<28} {'new rec/s':>10} {'dup rec/s':>10}")

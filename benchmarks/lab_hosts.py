@@ -57,7 +57,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1, 3, 8])
     parser.add_argument("--port", type=int, default=4593)
     args = parser.parse_args()
-    settings = LabSettings(port=args.port)
+    settings = LabSettings(host="127.0.0.1", port=args.port)  # its own lab, on loopback
     started = server.up(settings)
     try:
         print(f"{'hosts':>5} {'create s':>9} {'booted s':>9} {'re-run s':>9} {'remove s':>9}")

@@ -30,6 +30,8 @@ def _worker_index() -> int:
 
 
 # Ports (docs/lab.md): worker N's lab AWS on BASE + N; the session's applied stacks on their own.
+# On loopback, not the user's lab's podman gateway (LabSettings' default): nothing to bring up.
+TEST_LAB_HOST = "127.0.0.1"
 TEST_LAB_PORT = int(os.environ.get("CHAINOPS_TEST_LAB_PORT", "4610")) + _worker_index()
 STACKS_LAB_PORT = int(os.environ.get("CHAINOPS_TEST_STACKS_PORT", "4600"))
 
@@ -38,7 +40,7 @@ STACKS_LAB_PORT = int(os.environ.get("CHAINOPS_TEST_STACKS_PORT", "4600"))
 def _running_lab(port: int) -> Iterator[LabSettings]:
     """A lab AWS (moto + extensions) on `port`, started through the same code path as `lab up`;
     its hosts removed and, if started here, stopped afterwards."""
-    settings = LabSettings(port=port)
+    settings = LabSettings(host=TEST_LAB_HOST, port=port)
     started = server.up(settings)
     try:
         yield settings

@@ -24,7 +24,7 @@ def _free_port() -> int:
 
 @pytest.fixture
 def spare() -> Iterator[LabSettings]:
-    settings = LabSettings(port=_free_port())
+    settings = LabSettings(host="127.0.0.1", port=_free_port())
     yield settings
     server.down(settings)
 
@@ -74,8 +74,9 @@ def test_stale_lab_started_here_is_restarted(
 
 def test_stale_foreign_lab_is_refused(spare: LabSettings, monkeypatch: pytest.MonkeyPatch) -> None:
     """A lab running other code that was not started here is reported, not reused or killed."""
+    serve = [sys.executable, "-m", "chainops.lab.aws.serve"]
     foreign = subprocess.Popen(
-        [sys.executable, "-m", "chainops.lab.aws.serve", "--port", str(spare.port)],
+        [*serve, "--host", spare.host, "--port", str(spare.port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

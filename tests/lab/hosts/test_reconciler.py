@@ -131,7 +131,7 @@ def test_status_lists_nodes_with_group_and_container(
         capture_output=True,
         text=True,
         check=True,
-        env={**_env(), "CHAINOPS_LAB_PORT": str(hosts.port)},
+        env={**_env(), "CHAINOPS_LAB_HOST": hosts.host, "CHAINOPS_LAB_PORT": str(hosts.port)},
     )
     status = json.loads(done.stdout)
     assert status["endpoint"] == hosts.endpoint

@@ -6,11 +6,13 @@ import argparse
 import os
 from collections.abc import Sequence
 
+from chainops.lab.settings import LabSettings
+
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="chainops-lab-serve")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=4566)
+    parser.add_argument("--host", default=LabSettings.host)
+    parser.add_argument("--port", type=int, default=LabSettings.port)
     args = parser.parse_args(argv)
 
     # Terraform attaches AWS-managed policies by ARN, so moto must know them.
