@@ -9,10 +9,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from chainops.lab.settings import LabSettings
 from chainops.paths import REPO_ROOT
 
 LAB_INVENTORY = REPO_ROOT / "inventories" / "lab"
-DEFAULT_ENDPOINT = "http://10.88.0.1:4566"
+# The user's lab, as the lab inventory names it (tests/lab/test_settings.py keeps them equal).
+DEFAULT_ENDPOINT = LabSettings().endpoint
 VENV_BIN = Path(sys.executable).parent
 
 
