@@ -22,9 +22,6 @@ help: ## List the targets
 bootstrap: ## Install everything (Debian packages, cached venvs, lab base image)
 	scripts/bootstrap
 
-# The lab inventory puts the lab AWS on the podman gateway (inventories/lab/group_vars/all/main.yml).
-lab down status: export CHAINOPS_LAB_HOST := 10.88.0.1
-
 lab: bootstrap ## Install, bring the lab up and run site.yml against it (its lab phase starts the lab AWS)
 	ansible-playbook site.yml
 

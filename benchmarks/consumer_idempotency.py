@@ -22,7 +22,7 @@ from aws_lambda_powertools.utilities.idempotency import (
 )
 
 from chainops.consumer.idempotency import IdempotencyTable
-from chainops.lab import aws, server
+from chainops.lab.aws import clients, server
 from chainops.lab.settings import LabSettings
 
 TABLE = "bench-idempotency"
@@ -30,7 +30,7 @@ TTL_SECONDS = 7 * 86_400
 
 
 def _fresh_table(settings: LabSettings) -> Any:
-    dynamodb = aws.client(settings, "dynamodb")
+    dynamodb = clients.client(settings, "dynamodb")
     if TABLE in dynamodb.list_tables()["TableNames"]:
         dynamodb.delete_table(TableName=TABLE)
     dynamodb.create_table(
@@ -87,7 +87,7 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=500, help="events per consumer batch")
     parser.add_argument("--port", type=int, default=4602)
     args = parser.parse_args()
-    settings = LabSettings(port=args.port)
+    settings = LabSettings(host="127.0.0.1", port=args.port)  # its own lab, on loopback
     started = server.up(settings)
     try:
         print(f"{'claims':<28} {'new rec/s':>10} {'dup rec/s':>10}")

@@ -18,7 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from chainops.lab import fleet, reconciler, server
+from chainops.lab.aws import server
+from chainops.lab.hosts import fleet, reconciler
 from chainops.lab.settings import LabSettings
 from chainops.paths import REPO_ROOT
 
@@ -66,7 +67,7 @@ def main() -> int:
     parser.add_argument("--sizes", default="1,3,8")
     parser.add_argument("--port", type=int, default=4597)
     args = parser.parse_args()
-    settings = LabSettings(port=args.port)
+    settings = LabSettings(host="127.0.0.1", port=args.port)  # its own lab, on loopback
     started = server.up(settings)
     print(f"settings: {_settings_in_force()}")
     header = ("nodes", "first run s", "changed", "re-run s", "changed", "failed")

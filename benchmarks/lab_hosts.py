@@ -12,7 +12,8 @@ import argparse
 import time
 from collections.abc import Callable
 
-from chainops.lab import aws, podman, reconciler, server
+from chainops.lab.aws import clients, server
+from chainops.lab.hosts import podman, reconciler
 from chainops.lab.settings import LabSettings
 
 MANAGED = [{"ResourceType": "instance", "Tags": [{"Key": "chainops:lab-host", "Value": "true"}]}]
@@ -31,7 +32,7 @@ def _wait_booted(instance_ids: list[str]) -> None:
 
 def measure(settings: LabSettings, size: int) -> tuple[float, float, float, float]:
     server.reset(settings)
-    ec2 = aws.client(settings, "ec2")
+    ec2 = clients.client(settings, "ec2")
     ec2.create_placement_group(GroupName="bench", Strategy="cluster")
     image_id = ec2.describe_images()["Images"][0]["ImageId"]
     launched = ec2.run_instances(
@@ -56,7 +57,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1, 3, 8])
     parser.add_argument("--port", type=int, default=4593)
     args = parser.parse_args()
-    settings = LabSettings(port=args.port)
+    settings = LabSettings(host="127.0.0.1", port=args.port)  # its own lab, on loopback
     started = server.up(settings)
     try:
         print(f"{'hosts':>5} {'create s':>9} {'booted s':>9} {'re-run s':>9} {'remove s':>9}")

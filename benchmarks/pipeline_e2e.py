@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from chainops.lab import server
+from chainops.lab.aws import server
 from chainops.lab.settings import LabSettings
 from chainops.paths import REPO_ROOT
 from chainops.pipeline.events import decode
@@ -315,7 +315,7 @@ def main() -> int:
         args.record_seconds = args.warmup + args.seconds + 15
     print("command:", " ".join(sys.argv))
     print(f"settings: {vars(args)}; slot {SLOT_S * 1000:.0f} ms; load average {os.getloadavg()}")
-    settings = LabSettings(port=args.port)
+    settings = LabSettings(host="127.0.0.1", port=args.port)  # its own lab, on loopback
     started = server.up(settings)
     args.cache.mkdir(parents=True, exist_ok=True)
     modes = ("listener", "naive") if args.mode == "both" else (args.mode,)

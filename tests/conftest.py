@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 
-from chainops.lab import aws, reconciler, server
+from chainops.lab.aws import clients, server
+from chainops.lab.hosts import reconciler
 from chainops.lab.settings import LabSettings
 from tests import report
 from tests.terraform.harness import Deployment
@@ -29,6 +30,8 @@ def _worker_index() -> int:
 
 
 # Ports (docs/lab.md): worker N's lab AWS on BASE + N; the session's applied stacks on their own.
+# On loopback, not the user's lab's podman gateway (LabSettings' default): nothing to bring up.
+TEST_LAB_HOST = "127.0.0.1"
 TEST_LAB_PORT = int(os.environ.get("CHAINOPS_TEST_LAB_PORT", "4610")) + _worker_index()
 STACKS_LAB_PORT = int(os.environ.get("CHAINOPS_TEST_STACKS_PORT", "4600"))
 
@@ -37,7 +40,7 @@ STACKS_LAB_PORT = int(os.environ.get("CHAINOPS_TEST_STACKS_PORT", "4600"))
 def _running_lab(port: int) -> Iterator[LabSettings]:
     """A lab AWS (moto + extensions) on `port`, started through the same code path as `lab up`;
     its hosts removed and, if started here, stopped afterwards."""
-    settings = LabSettings(port=port)
+    settings = LabSettings(host=TEST_LAB_HOST, port=port)
     started = server.up(settings)
     try:
         yield settings
@@ -71,12 +74,12 @@ def hosts(lab: LabSettings) -> Iterator[LabSettings]:
 
 @pytest.fixture
 def ec2(lab: LabSettings) -> Any:
-    return aws.client(lab, "ec2")
+    return clients.client(lab, "ec2")
 
 
 @pytest.fixture
 def autoscaling(lab: LabSettings) -> Any:
-    return aws.client(lab, "autoscaling")
+    return clients.client(lab, "autoscaling")
 
 
 @pytest.fixture

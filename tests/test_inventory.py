@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from chainops.lab import aws, server
+from chainops.lab.aws import clients, server
 from chainops.lab.settings import LAB_ACCESS_KEY, LabSettings
 from chainops.paths import REPO_ROOT
 from tests.helpers import copy_lab_inventory
@@ -58,7 +58,7 @@ def lab_inventory(lab_endpoint: str, tmp_path_factory: pytest.TempPathFactory) -
 @pytest.fixture(scope="module")
 def fleet(lab_settings: LabSettings, lab_endpoint: str, lab_inventory: Path) -> Fleet:
     """A cluster placement group rpc-a with three managed RPC nodes and one unmanaged one."""
-    ec2 = aws.client(lab_settings, "ec2", REGION)
+    ec2 = clients.client(lab_settings, "ec2", REGION)
     ec2.create_placement_group(GroupName="rpc-a", Strategy="cluster")
     vpc_id = ec2.create_vpc(CidrBlock="10.42.0.0/16")["Vpc"]["VpcId"]
     subnet_id = ec2.create_subnet(

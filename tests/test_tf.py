@@ -158,7 +158,7 @@ def test_write_cli_config_rewrites_only_on_change(isolated_cache: Path) -> None:
 def test_terraform_env_points_at_config_and_lab(monkeypatch: pytest.MonkeyPatch) -> None:
     """The environment carries the generated CLI config, the lab's AWS and, on CI, automation."""
     monkeypatch.setenv("CI", "true")
-    settings = LabSettings(port=4599, regions=("eu-west-1",))
+    settings = LabSettings(host="127.0.0.1", port=4599, regions=("eu-west-1",))
     env = tf.terraform_env(settings)
     assert Path(env["TF_CLI_CONFIG_FILE"]) == tf.write_cli_config()
     assert env["TF_IN_AUTOMATION"] == "1"

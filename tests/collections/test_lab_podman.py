@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from chainops.lab import fleet
+from chainops.lab.hosts import fleet
 from chainops.lab.settings import LabSettings
 from tests.helpers import run_playbook
 

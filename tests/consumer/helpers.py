@@ -16,7 +16,7 @@ from typing import Any
 
 import orjson
 
-from chainops.lab import aws
+from chainops.lab.aws import clients
 from chainops.lab.settings import LabSettings
 from chainops.pipeline.events import Event
 from tests.helpers import create_key_table
@@ -41,7 +41,7 @@ class Pipeline:
 
     def client(self, service: str) -> Any:
         if service not in self.clients:
-            self.clients[service] = aws.client(self.lab, service)
+            self.clients[service] = clients.client(self.lab, service)
         return self.clients[service]
 
     def flags(self, *extra: str) -> list[str]:
@@ -136,13 +136,13 @@ class Pipeline:
 
 
 def make_pipeline(lab: LabSettings, *, shards: int) -> Pipeline:
-    kinesis = aws.client(lab, "kinesis")
+    kinesis = clients.client(lab, "kinesis")
     kinesis.create_stream(StreamName=STREAM, ShardCount=shards)
-    dynamodb = aws.client(lab, "dynamodb")
+    dynamodb = clients.client(lab, "dynamodb")
     create_key_table(dynamodb, LEASES, "lease_key")
     create_key_table(dynamodb, IDEMPOTENCY, "idempotency_key", ttl_attribute="expires_at")
-    aws.client(lab, "s3").create_bucket(Bucket=BUCKET)
-    dlq_url = aws.client(lab, "sqs").create_queue(QueueName=DLQ)["QueueUrl"]
+    clients.client(lab, "s3").create_bucket(Bucket=BUCKET)
+    dlq_url = clients.client(lab, "sqs").create_queue(QueueName=DLQ)["QueueUrl"]
     return Pipeline(lab=lab, dlq_url=dlq_url)
 
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from chainops import paths
-from chainops.lab import artifact, image
+from chainops.lab.hosts import image
+from chainops.lab.release import artifact
 
 CONTAINERFILE = paths.REPO_ROOT / "containers" / "pipeline" / "Containerfile"
 TAG = "localhost/chainops-pipeline:test"

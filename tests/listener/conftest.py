@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from chainops.lab import aws
+from chainops.lab.aws import clients
 from chainops.lab.settings import LabSettings
 from chainops.pipeline.events import Event, decode
 from tests.validator_node import FAST, Validator, start_validator_process
@@ -63,8 +63,8 @@ def lab_aws(lab: LabSettings) -> Aws:
     The stream is named per test: validators all count slots from 0, so a stream that
     outlived a lab reset would hold other runs' events at the same slots.
     """
-    kinesis = aws.client(lab, "kinesis")
-    dynamodb = aws.client(lab, "dynamodb")
+    kinesis = clients.client(lab, "kinesis")
+    dynamodb = clients.client(lab, "dynamodb")
     stream = f"chain-events-{uuid.uuid4().hex[:8]}"
     kinesis.create_stream(StreamName=stream, ShardCount=2)
     dynamodb.create_table(

@@ -6,8 +6,8 @@ import time
 from collections import Counter
 from collections.abc import Callable
 
-from chainops.lab import faults
-from chainops.lab.faults import KinesisFault
+from chainops.lab.aws import faults
+from chainops.lab.aws.faults import KinesisFault
 from tests.listener.conftest import (
     Aws,
     ListenerProcess,

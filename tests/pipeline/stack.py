@@ -21,7 +21,7 @@ from typing import Any
 
 import orjson
 
-from chainops.lab import aws
+from chainops.lab.aws import clients
 from chainops.lab.settings import LabSettings
 from tests.helpers import create_key_table
 
@@ -97,7 +97,7 @@ class Stack:
 
     def client(self, service: str) -> Any:
         if service not in self.clients:
-            self.clients[service] = aws.client(self.lab, service)
+            self.clients[service] = clients.client(self.lab, service)
         return self.clients[service]
 
     @classmethod

@@ -24,7 +24,8 @@ import pytest
 import testinfra
 from solana.rpc.async_api import AsyncClient
 
-from chainops.lab import aws, fleet, reconciler, server
+from chainops.lab.aws import clients, server
+from chainops.lab.hosts import fleet, reconciler
 from chainops.lab.settings import LabSettings
 from tests.helpers import copy_lab_inventory, run_playbook
 
@@ -110,7 +111,7 @@ def test_node_is_tuned_and_serves_rpc(
 def test_fleet_is_in_one_cluster_placement_group(
     lab_settings: LabSettings, nodes: list[str], converged: dict[str, int]
 ) -> None:
-    ec2: Any = aws.client(lab_settings, "ec2")
+    ec2: Any = clients.client(lab_settings, "ec2")
     reservations = ec2.describe_instances(InstanceIds=nodes)["Reservations"]
     instances = [instance for r in reservations for instance in r["Instances"]]
     assert len(instances) == FLEET_SIZE

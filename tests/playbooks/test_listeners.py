@@ -17,12 +17,14 @@ from typing import Any
 
 import pytest
 
-from chainops.lab import artifact, aws, fleet, reconciler, server
+from chainops.lab.aws import clients, server
+from chainops.lab.hosts import bridge, fleet, reconciler
+from chainops.lab.release import artifact
 from chainops.lab.settings import LabSettings
 from tests.helpers import copy_lab_inventory, run_playbook
 
-# Not the conftest lab: this one must be reachable from inside the podman hosts.
-PODMAN_GATEWAY = "10.88.0.1"
+# Not the conftest lab (on 127.0.0.1): this one must be reachable from inside the podman hosts,
+# on the lab's default host, the podman gateway.
 PORT = 4609  # its own: the listener_service scenario may run at once on 4605
 STREAM, BUCKET = "lab-events", "lab-lake"
 TABLES = {"checkpoints": "listener_id", "leases": "lease_key", "idempotency": "idempotency_key"}
@@ -30,7 +32,8 @@ TABLES = {"checkpoints": "listener_id", "leases": "lease_key", "idempotency": "i
 
 @pytest.fixture(scope="module")
 def gateway_lab() -> Iterator[LabSettings]:
-    settings = LabSettings(host=PODMAN_GATEWAY, port=PORT)
+    settings = LabSettings(port=PORT)
+    bridge.ensure_address(settings.host)
     server.up(settings)
     server.reset(settings)
     yield settings
@@ -40,7 +43,7 @@ def gateway_lab() -> Iterator[LabSettings]:
 
 def _pipeline(settings: LabSettings) -> dict[str, Any]:
     """The pipeline's resources, as the blockchain stack's outputs name them."""
-    dynamodb = aws.client(settings, "dynamodb")
+    dynamodb = clients.client(settings, "dynamodb")
     for name, key in TABLES.items():
         dynamodb.create_table(
             TableName=f"lab-{name}",
@@ -48,9 +51,9 @@ def _pipeline(settings: LabSettings) -> dict[str, Any]:
             AttributeDefinitions=[{"AttributeName": key, "AttributeType": "S"}],
             BillingMode="PAY_PER_REQUEST",
         )
-    aws.client(settings, "kinesis").create_stream(StreamName=STREAM, ShardCount=1)
-    aws.client(settings, "s3").create_bucket(Bucket=BUCKET)
-    dlq = aws.client(settings, "sqs").create_queue(QueueName="lab-dlq")["QueueUrl"]
+    clients.client(settings, "kinesis").create_stream(StreamName=STREAM, ShardCount=1)
+    clients.client(settings, "s3").create_bucket(Bucket=BUCKET)
+    dlq = clients.client(settings, "sqs").create_queue(QueueName="lab-dlq")["QueueUrl"]
     return {
         "stream_name": STREAM,
         "table_names": {name: f"lab-{name}" for name in TABLES},
@@ -74,7 +77,7 @@ def _start_validator(host: str) -> None:
 
 
 def _checkpoint(settings: LabSettings) -> int:
-    item = aws.client(settings, "dynamodb").get_item(
+    item = clients.client(settings, "dynamodb").get_item(
         TableName="lab-checkpoints", Key={"listener_id": {"S": "lab-listener"}}, ConsistentRead=True
     )["Item"]
     return int(item["slot"]["N"])

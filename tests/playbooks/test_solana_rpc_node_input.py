@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from chainops.lab import fleet, reconciler, server
+from chainops.lab.aws import server
+from chainops.lab.hosts import fleet, reconciler
 from chainops.lab.settings import LabSettings
 from tests.helpers import copy_lab_inventory, run_playbook
 

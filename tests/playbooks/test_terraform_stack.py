@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from chainops.lab import aws
+from chainops.lab.aws import clients
 from chainops.lab.settings import LabSettings
 from tests.helpers import run_playbook
 
@@ -111,7 +111,7 @@ def test_apply_then_replan_empty_with_outputs(lab: LabSettings, stack: Path) -> 
     first = _apply(stack, lab, "chainops-tf-role")
     assert first.returncode == 0, first.stdout[-3000:]
     assert _result(stack)["changes"] == {"buckets": ["aws_s3_bucket.this"]}
-    s3 = aws.client(lab, "s3")
+    s3 = clients.client(lab, "s3")
     assert "chainops-tf-role" in [b["Name"] for b in s3.list_buckets()["Buckets"]]
     second = _apply(stack, lab, "chainops-tf-role")
     assert second.returncode == 0, second.stdout[-3000:]
@@ -127,7 +127,7 @@ def test_plan_deleting_a_protected_resource_is_refused(lab: LabSettings, stack: 
     renamed = _apply(stack, lab, "chainops-renamed")
     assert renamed.returncode != 0
     assert "deletes or replaces protected resources: aws_s3_bucket.this" in renamed.stdout
-    names = [b["Name"] for b in aws.client(lab, "s3").list_buckets()["Buckets"]]
+    names = [b["Name"] for b in clients.client(lab, "s3").list_buckets()["Buckets"]]
     assert "chainops-ledger-archive" in names
     assert "chainops-renamed" not in names
 
@@ -137,5 +137,5 @@ def test_check_mode_plans_and_changes_nothing(lab: LabSettings, stack: Path) -> 
     result = _apply(stack, lab, "chainops-check-only", "--check")
     assert result.returncode == 0, result.stdout[-3000:]
     assert _result(stack)["changes"] == {"buckets": ["aws_s3_bucket.this"]}
-    names = [b["Name"] for b in aws.client(lab, "s3").list_buckets()["Buckets"]]
+    names = [b["Name"] for b in clients.client(lab, "s3").list_buckets()["Buckets"]]
     assert "chainops-check-only" not in names

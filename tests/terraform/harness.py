@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from chainops import paths
-from chainops.lab import aws, certificate
+from chainops.lab.aws import certificate, clients
 from chainops.lab.settings import LabSettings
 
 CHAINOPS = paths.REPO_ROOT / ".venv" / "bin" / "chainops"
@@ -172,7 +172,7 @@ class Deployment:
     destroyed: bool = False
 
     def client(self, service: str) -> Any:
-        return aws.client(self.settings, service)
+        return clients.client(self.settings, service)
 
     def apply(self, work: Path) -> None:
         """Every stack applied from `work` in dependency order, with the lab inventory's inputs.

@@ -138,7 +138,12 @@ def terraform_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _tf(stack_dir: Path, settings: LabSettings, *args: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, CHAINOPS_LAB_PORT=str(settings.port), TF_IN_AUTOMATION="1")
+    env = dict(
+        os.environ,
+        CHAINOPS_LAB_HOST=settings.host,
+        CHAINOPS_LAB_PORT=str(settings.port),
+        TF_IN_AUTOMATION="1",
+    )
     return subprocess.run(
         [str(CHAINOPS), "tf", f"-chdir={stack_dir}", *args],
         env=env,

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from chainops.lab import nodes
+from chainops.lab.hosts import nodes
 from tests.terraform.harness import Deployment
 
 pytestmark = pytest.mark.minutes(14)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 # Instances tagged chainops:lab-host=true are materialised as podman hosts.
 MANAGEMENT_TAG = "chainops:lab-host"
@@ -13,14 +13,18 @@ LAB_SECRET_KEY = "testing"  # noqa: S105 - moto accepts any credentials; these a
 
 @dataclass(frozen=True)
 class LabSettings:
-    """Where the lab AWS listens and which regions it serves."""
+    """Where the lab AWS listens and which regions it serves.
 
-    host: str = "127.0.0.1"
+    The defaults are the lab inventory's endpoint (`chainops_lab_endpoint` in
+    inventories/lab): the podman gateway, which lab hosts' own services reach. Test jobs set
+    their own host and port (docs/lab.md).
+    """
+
+    host: str = "10.88.0.1"
     port: int = 4566
     regions: tuple[str, ...] = ("us-east-1",)
     # Instance-store volumes are sparse files; cap each so a 7.5 TB i4i volume fits a laptop.
     max_disk_gib: int = 16
-    extra_env: dict[str, str] = field(default_factory=dict)
 
     @property
     def endpoint(self) -> str:
@@ -28,12 +32,18 @@ class LabSettings:
 
     @classmethod
     def from_env(cls) -> LabSettings:
-        regions = os.environ.get("CHAINOPS_LAB_REGIONS", "us-east-1")
+        """The settings from CHAINOPS_LAB_*; an unset variable keeps the field's default."""
+        env = os.environ
+        regions = env.get("CHAINOPS_LAB_REGIONS")
         return cls(
-            host=os.environ.get("CHAINOPS_LAB_HOST", "127.0.0.1"),
-            port=int(os.environ.get("CHAINOPS_LAB_PORT", "4566")),
-            regions=tuple(r.strip() for r in regions.split(",") if r.strip()),
-            max_disk_gib=int(os.environ.get("CHAINOPS_LAB_MAX_DISK_GIB", "16")),
+            host=env.get("CHAINOPS_LAB_HOST", cls.host),
+            port=int(env.get("CHAINOPS_LAB_PORT", cls.port)),
+            regions=(
+                tuple(r.strip() for r in regions.split(",") if r.strip())
+                if regions is not None
+                else cls.regions
+            ),
+            max_disk_gib=int(env.get("CHAINOPS_LAB_MAX_DISK_GIB", cls.max_disk_gib)),
         )
 
     def aws_env(self) -> dict[str, str]:

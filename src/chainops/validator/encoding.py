@@ -213,3 +213,25 @@ def fragment(data: bytes) -> Any:
     """Embed already-serialized JSON in an orjson document without re-encoding it."""
     make: Callable[[bytes], Any] = orjson.Fragment
     return make(data)
+
+
+def account_json(account: Any, encoding: str, *, data_slice: tuple[int, int] | None = None) -> Any:
+    """An account as getAccountInfo and accountSubscribe show it; data_slice: (offset, length)."""
+    data = bytes(account.data)
+    if data_slice is not None:
+        offset, length = data_slice
+        data = data[offset : offset + length]
+    if encoding == "binary":
+        rendered: Any = b58encode(data)
+    elif encoding == "base58":
+        rendered = [b58encode(data), "base58"]
+    else:
+        rendered = [base64.b64encode(data).decode(), "base64"]
+    return {
+        "data": rendered,
+        "executable": account.executable,
+        "lamports": account.lamports,
+        "owner": str(account.owner),
+        "rentEpoch": min(account.rent_epoch, 2**64 - 1),
+        "space": len(account.data),
+    }

@@ -12,9 +12,9 @@ import asyncio
 import hashlib
 import random
 import struct
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from solders.account import Account
 from solders.hash import Hash
@@ -27,9 +27,6 @@ from solders.token.state import Mint, TokenAccount, TokenAccountState
 
 from chainops.validator.bank import VOTE_PROGRAM
 from chainops.validator.config import TX_KINDS, TxKind
-
-if TYPE_CHECKING:
-    from chainops.validator.signer import SignerProcess
 
 SYSTEM_PROGRAM = Pubkey.from_string("11111111111111111111111111111111")
 TOKEN_PROGRAM = Pubkey.from_string("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA")
@@ -179,6 +176,14 @@ def _unpack(plan: bytes) -> Sequence[int]:
     return memoryview(plan).cast("H")
 
 
+class Signer(Protocol):
+    """A signing worker: signer.SignerProcess, started by the node (signer imports this module)."""
+
+    async def sign(self, seed: int, counter: int, blockhash: Hash, plan: bytes) -> list[bytes]: ...
+
+    def close(self) -> None: ...
+
+
 class LoadGenerator:
     """Plans each slot's transactions with a seeded RNG and keeps one batch signing ahead."""
 
@@ -193,7 +198,7 @@ class LoadGenerator:
         self._kinds = [k for k in TX_KINDS if mix.get(k, 0) > 0]
         self._weights = [mix[k] for k in self._kinds]
         self._want_signers = signers if tps else 0
-        self._signers: list[SignerProcess] = []
+        self._signers: list[Signer] = []
         self._next: asyncio.Future[list[bytes]] | None = None
 
     def _plan(self) -> bytes:
@@ -229,11 +234,9 @@ class LoadGenerator:
             return []
         return await current
 
-    async def warm_up(self) -> None:
+    async def warm_up(self, start_signer: Callable[[], Awaitable[Signer]]) -> None:
         """Start the signing workers and build their templates before slot 1."""
-        from chainops.validator.signer import SignerProcess
-
-        self._signers = [await SignerProcess.start() for _ in range(self._want_signers)]
+        self._signers = [await start_signer() for _ in range(self._want_signers)]
         await asyncio.gather(*(s.sign(self.seed, 0, Hash.default(), b"") for s in self._signers))
 
     def close(self) -> None:

@@ -21,20 +21,11 @@ from chainops.validator.generator import LoadGenerator, genesis_accounts
 from chainops.validator.ledger import Block, Commitment, Ledger, TxRecord
 from chainops.validator.pubsub import Hub
 from chainops.validator.record import Recorder, load
+from chainops.validator.signer import SignerProcess
+from chainops.validator.view import PerfSample
 
 log = logging.getLogger(__name__)
 EXECUTE_CHUNK = 200  # transactions between yields to the event loop, so RPC stays responsive
-
-
-@dataclass(frozen=True, slots=True)
-class PerfSample:
-    """One getRecentPerformanceSamples entry: what happened during one sample period."""
-
-    slot: int
-    num_transactions: int
-    num_non_vote_transactions: int
-    num_slots: int
-    sample_period_secs: int
 
 
 @dataclass
@@ -153,7 +144,7 @@ class Node:
             last = now
 
     async def _slots(self, stop: asyncio.Event) -> None:
-        await self.generator.warm_up()
+        await self.generator.warm_up(SignerProcess.start)
         loop = asyncio.get_running_loop()
         interval = self.interval_s
         start = loop.time()

@@ -8,7 +8,7 @@ import itertools
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 import orjson
 from aiohttp import WSMsgType, web
@@ -18,10 +18,7 @@ from chainops.validator import encoding as enc
 from chainops.validator import errors
 from chainops.validator.errors import RpcError
 from chainops.validator.ledger import COMMITMENTS, Block, Commitment, TxRecord
-from chainops.validator.rpc import account_json
-
-if TYPE_CHECKING:
-    from chainops.validator.node import Node
+from chainops.validator.view import NodeView
 
 log = logging.getLogger(__name__)
 OUTBOX_LIMIT = 50_000
@@ -87,7 +84,7 @@ def _with_context(slot: int, value: bytes) -> bytes:
 class Hub:
     """Every subscription of every connection, indexed for the node's events."""
 
-    def __init__(self, node: Node) -> None:
+    def __init__(self, node: NodeView) -> None:
         self.node = node
         self.ids = itertools.count()
         self.connections: set[Connection] = set()
@@ -332,7 +329,7 @@ class Hub:
                 continue
             for sub in list(self.by_kind["account"].values()):
                 if sub.mentions == key and sub.commitment == commitment:
-                    value = orjson.dumps(account_json(account, sub.encoding))
+                    value = orjson.dumps(enc.account_json(account, sub.encoding))
                     sub.conn.send(
                         _notification("accountNotification", sub.id, _with_context(slot, value))
                     )
@@ -340,7 +337,7 @@ class Hub:
                 for sub in list(self.by_kind["program"].values()):
                     if sub.mentions == account.owner and sub.commitment == commitment:
                         value = orjson.dumps(
-                            {"pubkey": str(key), "account": account_json(account, sub.encoding)}
+                            {"pubkey": str(key), "account": enc.account_json(account, sub.encoding)}
                         )
                         sub.conn.send(
                             _notification("programNotification", sub.id, _with_context(slot, value))

@@ -6,7 +6,7 @@ import base64
 import binascii
 import itertools
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from solders.pubkey import Pubkey
 from solders.signature import Signature
@@ -17,11 +17,9 @@ from chainops.validator import errors
 from chainops.validator.config import MAX_PERF_SAMPLES
 from chainops.validator.errors import RpcError
 from chainops.validator.ledger import COMMITMENTS, Block, Commitment
+from chainops.validator.view import NodeView
 
-if TYPE_CHECKING:
-    from chainops.validator.node import Node
-
-Handler = Callable[["Node", list[Any]], Awaitable[Any]]
+Handler = Callable[[NodeView, list[Any]], Awaitable[Any]]
 CORE_VERSION = "2.2.16"
 FEATURE_SET = 3294202862
 SLOTS_PER_EPOCH = 432_000
@@ -115,7 +113,7 @@ def _max_version(config: dict[str, Any]) -> int | None:
     return 0
 
 
-def _context_slot(node: Node, config: dict[str, Any], commitment: Commitment) -> int:
+def _context_slot(node: NodeView, config: dict[str, Any], commitment: Commitment) -> int:
     slot = node.ledger.slot_at(commitment)
     minimum = config.get("minContextSlot")
     if minimum is not None and _int(minimum, "minContextSlot") > slot:
@@ -127,7 +125,7 @@ def _context(slot: int, value: Any) -> dict[str, Any]:
     return {"context": {"apiVersion": CORE_VERSION, "slot": slot}, "value": value}
 
 
-def _block(node: Node, slot: int, commitment: Commitment) -> Block:
+def _block(node: NodeView, slot: int, commitment: Commitment) -> Block:
     """The block at `slot`, or the error Agave gives for pruned, future and skipped slots."""
     ledger = node.ledger
     limit = ledger.slot_at(commitment)
@@ -146,34 +144,34 @@ def _unsupported(exc: enc.UnsupportedVersion) -> RpcError:
 
 
 # -- cluster -------------------------------------------------------------------------
-async def get_health(node: Node, params: list[Any]) -> Any:
+async def get_health(node: NodeView, params: list[Any]) -> Any:
     return "ok"
 
 
-async def get_version(node: Node, params: list[Any]) -> Any:
+async def get_version(node: NodeView, params: list[Any]) -> Any:
     return {"feature-set": FEATURE_SET, "solana-core": CORE_VERSION}
 
 
-async def get_identity(node: Node, params: list[Any]) -> Any:
+async def get_identity(node: NodeView, params: list[Any]) -> Any:
     return {"identity": str(node.bank.identity.pubkey())}
 
 
-async def get_genesis_hash(node: Node, params: list[Any]) -> Any:
+async def get_genesis_hash(node: NodeView, params: list[Any]) -> Any:
     return str(node.bank.genesis_hash)
 
 
-async def get_slot(node: Node, params: list[Any]) -> Any:
+async def get_slot(node: NodeView, params: list[Any]) -> Any:
     config = _config(params, 0)
     return _context_slot(node, config, _commitment(config))
 
 
-async def get_block_height(node: Node, params: list[Any]) -> Any:
+async def get_block_height(node: NodeView, params: list[Any]) -> Any:
     config = _config(params, 0)
     slot = _context_slot(node, config, _commitment(config))
     return node.ledger.blocks[slot].block_height
 
 
-async def get_epoch_info(node: Node, params: list[Any]) -> Any:
+async def get_epoch_info(node: NodeView, params: list[Any]) -> Any:
     config = _config(params, 0)
     slot = _context_slot(node, config, _commitment(config))
     return {
@@ -186,7 +184,7 @@ async def get_epoch_info(node: Node, params: list[Any]) -> Any:
     }
 
 
-async def get_latest_blockhash(node: Node, params: list[Any]) -> Any:
+async def get_latest_blockhash(node: NodeView, params: list[Any]) -> Any:
     config = _config(params, 0)
     slot = _context_slot(node, config, _commitment(config))
     block = node.ledger.blocks[slot]
@@ -194,15 +192,15 @@ async def get_latest_blockhash(node: Node, params: list[Any]) -> Any:
     return _context(slot, value)
 
 
-async def get_first_available_block(node: Node, params: list[Any]) -> Any:
+async def get_first_available_block(node: NodeView, params: list[Any]) -> Any:
     return node.ledger.first_available
 
 
-async def get_transaction_count(node: Node, params: list[Any]) -> Any:
+async def get_transaction_count(node: NodeView, params: list[Any]) -> Any:
     return node.ledger.transaction_count
 
 
-async def get_recent_performance_samples(node: Node, params: list[Any]) -> Any:
+async def get_recent_performance_samples(node: NodeView, params: list[Any]) -> Any:
     limit = MAX_PERF_SAMPLES if not params or params[0] is None else _int(params[0], "limit")
     if limit > MAX_PERF_SAMPLES:
         raise errors.invalid_params(f"Invalid limit; max {MAX_PERF_SAMPLES}")
@@ -219,7 +217,7 @@ async def get_recent_performance_samples(node: Node, params: list[Any]) -> Any:
 
 
 # -- blocks --------------------------------------------------------------------------
-async def get_block(node: Node, params: list[Any]) -> Any:
+async def get_block(node: NodeView, params: list[Any]) -> Any:
     slot = _int(_param(params, 0, "slot"), "slot")
     raw_config = params[1] if len(params) > 1 else None
     config = {"encoding": raw_config} if isinstance(raw_config, str) else _config(params, 1)
@@ -238,12 +236,12 @@ async def get_block(node: Node, params: list[Any]) -> Any:
     return enc.fragment(data)
 
 
-async def get_block_time(node: Node, params: list[Any]) -> Any:
+async def get_block_time(node: NodeView, params: list[Any]) -> Any:
     slot = _int(_param(params, 0, "slot"), "slot")
     return _block(node, slot, "finalized").block_time
 
 
-async def get_blocks(node: Node, params: list[Any]) -> Any:
+async def get_blocks(node: NodeView, params: list[Any]) -> Any:
     start = _int(_param(params, 0, "start_slot"), "start_slot")
     end_param = params[1] if len(params) > 1 and not isinstance(params[1], dict) else None
     config = _config(params, 2 if end_param is not None else 1)
@@ -256,7 +254,7 @@ async def get_blocks(node: Node, params: list[Any]) -> Any:
 
 
 # -- transactions ----------------------------------------------------------------------
-async def get_transaction(node: Node, params: list[Any]) -> Any:
+async def get_transaction(node: NodeView, params: list[Any]) -> Any:
     signature = str(_signature(_param(params, 0, "signature")))
     raw_config = params[1] if len(params) > 1 else None
     config = {"encoding": raw_config} if isinstance(raw_config, str) else _config(params, 1)
@@ -275,7 +273,7 @@ async def get_transaction(node: Node, params: list[Any]) -> Any:
     return {"blockTime": entry.block_time, "slot": entry.slot, **body}
 
 
-async def get_signature_statuses(node: Node, params: list[Any]) -> Any:
+async def get_signature_statuses(node: NodeView, params: list[Any]) -> Any:
     signatures = _param(params, 0, "signatures")
     if not isinstance(signatures, list):
         raise errors.invalid_params("invalid type: expected a sequence of signatures")
@@ -302,7 +300,7 @@ async def get_signature_statuses(node: Node, params: list[Any]) -> Any:
     return _context(ledger.slot_at("processed"), values)
 
 
-async def get_signatures_for_address(node: Node, params: list[Any]) -> Any:
+async def get_signatures_for_address(node: NodeView, params: list[Any]) -> Any:
     address = _pubkey(_param(params, 0, "address"))
     config = _config(params, 1)
     commitment = _confirmed_at_least(config)
@@ -358,7 +356,7 @@ def _tx_encoding(config: dict[str, Any]) -> str:
     return _choice(config, "encoding", ("base58", "base64"), "base58")
 
 
-async def send_transaction(node: Node, params: list[Any]) -> Any:
+async def send_transaction(node: NodeView, params: list[Any]) -> Any:
     config = _config(params, 1)
     tx, raw = decode_transaction(_param(params, 0, "transaction"), _tx_encoding(config))
     if not all(tx.verify_with_results()):
@@ -397,7 +395,7 @@ def _simulation_value(err: Any, logs: tuple[str, ...], units: int) -> dict[str, 
     }
 
 
-async def simulate_transaction(node: Node, params: list[Any]) -> Any:
+async def simulate_transaction(node: NodeView, params: list[Any]) -> Any:
     config = _config(params, 1)
     tx, _ = decode_transaction(_param(params, 0, "transaction"), _tx_encoding(config))
     slot = _context_slot(node, config, _commitment(config))
@@ -411,7 +409,7 @@ async def simulate_transaction(node: Node, params: list[Any]) -> Any:
     return _context(slot, _simulation_value(result.err, result.logs, result.compute_units))
 
 
-async def request_airdrop(node: Node, params: list[Any]) -> Any:
+async def request_airdrop(node: NodeView, params: list[Any]) -> Any:
     address = _pubkey(_param(params, 0, "pubkey"))
     lamports = _int(_param(params, 1, "lamports"), "lamports")
     tx = node.bank.airdrop_tx(address, lamports)
@@ -420,41 +418,32 @@ async def request_airdrop(node: Node, params: list[Any]) -> Any:
 
 
 # -- accounts ----------------------------------------------------------------------------
-def account_json(account: Any, encoding: str, data_slice: dict[str, Any] | None = None) -> Any:
-    data = bytes(account.data)
-    if data_slice:
-        offset = _int(data_slice.get("offset", 0), "offset")
-        data = data[offset : offset + _int(data_slice.get("length", 0), "length")]
-    if encoding == "binary":
-        rendered: Any = enc.b58encode(data)
-    elif encoding == "base58":
-        rendered = [enc.b58encode(data), "base58"]
-    else:
-        rendered = [base64.b64encode(data).decode(), "base64"]
-    return {
-        "data": rendered,
-        "executable": account.executable,
-        "lamports": account.lamports,
-        "owner": str(account.owner),
-        "rentEpoch": min(account.rent_epoch, 2**64 - 1),
-        "space": len(account.data),
-    }
+def _data_slice(config: dict[str, Any]) -> tuple[int, int] | None:
+    """The `dataSlice` (offset, length) of an account request, if any."""
+    data_slice = config.get("dataSlice")
+    if not data_slice:
+        return None
+    return (
+        _int(data_slice.get("offset", 0), "offset"),
+        _int(data_slice.get("length", 0), "length"),
+    )
 
 
 ACCOUNT_ENCODINGS = ("binary", "base58", "base64", "jsonParsed")
 
 
-async def get_account_info(node: Node, params: list[Any]) -> Any:
+async def get_account_info(node: NodeView, params: list[Any]) -> Any:
     address = _pubkey(_param(params, 0, "pubkey"))
     config = _config(params, 1)
     slot = _context_slot(node, config, _commitment(config))
     encoding = _choice(config, "encoding", ACCOUNT_ENCODINGS, "binary")
     account = node.bank.account(address)
-    value = None if account is None else account_json(account, encoding, config.get("dataSlice"))
+    data_slice = _data_slice(config)
+    value = None if account is None else enc.account_json(account, encoding, data_slice=data_slice)
     return _context(slot, value)
 
 
-async def get_balance(node: Node, params: list[Any]) -> Any:
+async def get_balance(node: NodeView, params: list[Any]) -> Any:
     address = _pubkey(_param(params, 0, "pubkey"))
     config = _config(params, 1)
     slot = _context_slot(node, config, _commitment(config))
@@ -489,7 +478,7 @@ METHODS: dict[str, Handler] = {
 }
 
 
-async def call(node: Node, request: Any) -> dict[str, Any] | None:
+async def call(node: NodeView, request: Any) -> dict[str, Any] | None:
     """Answer one JSON-RPC request object (None for a notification without id)."""
     if not isinstance(request, dict) or request.get("jsonrpc") != "2.0" or "method" not in request:
         return _error_envelope(RpcError(errors.INVALID_REQUEST, "Invalid request"), None)

@@ -6,19 +6,15 @@ import json
 from pathlib import Path
 from typing import Any
 
-import boto3
+from chainops.lab.aws import clients
+from chainops.lab.settings import LabSettings
 
 SCENARIO = Path(__file__).resolve().parents[1]
 
 
 def test_bucket_exists_in_the_lab() -> None:
-    s3: Any = boto3.client(
-        "s3",
-        endpoint_url="http://127.0.0.1:4596",
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",  # noqa: S106 - moto accepts any credentials
-    )
+    # The scenario's lab AWS: CHAINOPS_LAB_PORT from its molecule.yml, the lab's default host.
+    s3 = clients.client(LabSettings.from_env(), "s3")
     assert "chainops-molecule-archive" in [b["Name"] for b in s3.list_buckets()["Buckets"]]
 
 

@@ -1,0 +1,289 @@
+"""The lab's extension layer: AWS APIs the stack needs that moto lacks, patched in at start.
+
+Each extension is a small module with an ``install()`` function and a row in ``GAPS``; the
+table is rendered into docs/lab.md and served at ``/moto-api/chainops`` so a client can see
+which extensions a running lab has.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from chainops import __version__
+
+
+@dataclass(frozen=True)
+class Gap:
+    """One thing moto (5.2.5) lacks and what the lab does about it."""
+
+    service: str
+    api: str
+    moto: str
+    lab: str
+
+
+GAPS: tuple[Gap, ...] = (
+    Gap(
+        service="ec2",
+        api="CreatePlacementGroup, DescribePlacementGroups, DeletePlacementGroup",
+        moto="not implemented (answers 500)",
+        lab="implemented: cluster/spread/partition strategies, tags, filters, in-use check",
+    ),
+    Gap(
+        service="ec2",
+        api="RunInstances Placement.GroupName (direct and from a launch template)",
+        moto="ignored; DescribeInstances shows an empty GroupName",
+        lab="kept on the instance, validated against existing groups, filterable by "
+        "placement-group-name",
+    ),
+    Gap(
+        service="autoscaling",
+        api="CreateAutoScalingGroup / UpdateAutoScalingGroup PlacementGroup",
+        moto="stored on create, ignored on update, not passed to the instances launched",
+        lab="validated, updatable, and set on every instance the group launches",
+    ),
+    Gap(
+        service="application-autoscaling",
+        api="TagResource, UntagResource, ListTagsForResource; RegisterScalableTarget Tags",
+        moto="not implemented (answers 500), so aws_appautoscaling_target fails on read",
+        lab="implemented for scalable targets, by ARN; unknown ARNs answer "
+        "ResourceNotFoundException",
+    ),
+    Gap(
+        service="rds",
+        api="DBInstance DbiResourceId",
+        moto="the same id for every instance, so a read replica breaks reads of its primary",
+        lab="a unique base32 id per instance",
+    ),
+    Gap(
+        service="rds",
+        api="DescribeDBEngineVersions",
+        moto="not implemented (answers 500)",
+        lab="a catalogue of current postgres, mysql, mariadb and aurora versions with their "
+        "parameter group families; Engine, EngineVersion, family and DefaultOnly filters",
+    ),
+    Gap(
+        service="rds",
+        api="ModifyDBParameterGroup / DescribeDBParameters Source; ResetDBParameterGroup "
+        "(and the cluster parameter group equivalents)",
+        moto="parameters stored without Source and the Source filter ignored, so "
+        "aws_db_parameter_group.parameter never settles; Reset not implemented (answers 500)",
+        lab="set parameters read back with Source user, ApplyType and IsModifiable; Source "
+        "filter honoured; Reset of named parameters or all",
+    ),
+    Gap(
+        service="rds",
+        api="EnablePerformanceInsights (create, modify); CreateDBInstanceReadReplica settings",
+        moto="Performance Insights ignored; a replica inherits the primary's tags, log exports "
+        "and storage autoscaling",
+        lab="Performance Insights, its KMS key and retention kept; a replica has only the "
+        "settings of its own request",
+    ),
+    Gap(
+        service="sqs",
+        api="GetQueueAttributes RedrivePolicy",
+        moto='re-serialised with spaces (", ", ": "), a perpetual diff against jsonencode',
+        lab="returned in the compact form AWS uses",
+    ),
+    Gap(
+        service="elasticache",
+        api="CreateReplicationGroup member clusters, NumCacheClusters",
+        moto="member ids listed but no cache clusters created, NumCacheClusters ignored, so "
+        "aws_elasticache_replication_group fails on read with CacheClusterNotFound",
+        lab="one cache cluster per member with the group's settings, a node endpoint and AZs "
+        "from the subnet group",
+    ),
+    Gap(
+        service="elasticache",
+        api="DeleteReplicationGroup, DeleteCacheCluster",
+        moto='left "deleting" for ever, so a destroy never completes',
+        lab="removed at once, a group with its member clusters; the response still says deleting",
+    ),
+    Gap(
+        service="elasticache",
+        api="DeleteCacheSubnetGroup",
+        moto="not implemented (answers 500)",
+        lab="implemented; a group in use answers CacheSubnetGroupInUse",
+    ),
+    Gap(
+        service="elasticache",
+        api="CreateCacheParameterGroup, DescribeCacheParameterGroups, DescribeCacheParameters, "
+        "ModifyCacheParameterGroup, ResetCacheParameterGroup, DeleteCacheParameterGroup",
+        moto="not implemented (answers 500)",
+        lab="implemented: parameters set read back with Source user, reset by name or all, "
+        "delete refused while a cluster uses the group, tags by ARN",
+    ),
+    Gap(
+        service="ecs",
+        api="CreateService / UpdateService availabilityZoneRebalancing, "
+        "capacityProviderStrategy, deploymentConfiguration, healthCheckGracePeriodSeconds, "
+        "enableExecuteCommand, enableECSManagedTags",
+        moto="ignored on create (launchType EC2 reported with a capacity provider strategy), "
+        "so aws_ecs_service plans a change or a replacement after every apply",
+        lab="kept, with AWS's defaults when not given (rebalancing ENABLED, circuit breaker "
+        "off, 200/100 %, platform LATEST on Fargate)",
+    ),
+    Gap(
+        service="lambda",
+        api="DeadLetterConfig; UpdateFunctionConfiguration TracingConfig, KMSKeyArn, "
+        "EphemeralStorage",
+        moto="DeadLetterConfig ignored and never returned (a perpetual dead_letter_config "
+        "diff); those updates dropped",
+        lab="kept and returned; an empty TargetArn removes the DLQ",
+    ),
+    Gap(
+        service="kinesis",
+        api="PutRecord, PutRecords fault injection (/moto-api/chainops/faults)",
+        moto="no way to make a call throttle",
+        lab="the next N calls fail with ProvisionedThroughputExceededException, or a fraction "
+        "of a batch's records fail with FailedRecordCount set; switched over HTTP at run time",
+    ),
+    Gap(
+        service="kinesis",
+        api="PutRecords / PutRecord limits",
+        moto="5 MiB total checked before the 1 MiB record size, partition key counted into "
+        "the record, empty batches and PutRecord size unchecked",
+        lab="AWS's checks in AWS's order with AWS's errors",
+    ),
+    Gap(
+        service="kinesis",
+        api="PutRecord, PutRecords, GetRecords under concurrent calls",
+        moto="a shard numbers records as max + 1 without a lock: concurrent puts overwrite each "
+        "other (records lost); each put copies every sequence number to find the last, and "
+        "GetRecords walks the shard from its start: both slow down as the stream grows",
+        lab="one lock serialises shard reads and writes; the last number is read off the "
+        "ordered dict's end; GetRecords bisects to its position",
+    ),
+    Gap(
+        service="kinesis",
+        api="SubscribeToShard",
+        moto="not implemented (answers 500)",
+        lab="one event with the records after the starting position and the continuation "
+        "sequence number, then the stream ends",
+    ),
+    Gap(
+        service="s3",
+        api="Bucket policy conditions on object requests",
+        moto="evaluated without request context; only StringEquals known, other operators "
+        "ignored, and a failed condition denies: a TLS-only Deny (Bool "
+        "aws:SecureTransport=false) answers 403 to every Get/Put/HeadObject, so an s3 "
+        "backend cannot init",
+        lab="Bool, StringEquals, StringNotEquals evaluated with aws:SecureTransport=true (the"
+        " HTTP endpoint stands in for TLS); a statement whose condition fails does not "
+        "apply",
+    ),
+    Gap(
+        service="sqs",
+        api="GetQueueAttributes RedriveAllowPolicy",
+        moto="stored but never returned; by name answers InvalidAttributeName, so "
+        "aws_sqs_queue_redrive_allow_policy waits out its 20-minute timeout",
+        lab="returned in compact JSON, with All and by name",
+    ),
+    Gap(
+        service="kinesis",
+        api="CreateStream Tags",
+        moto="ignored (ListTagsForStream answers none): a perpetual tags diff",
+        lab="stored as AddTagsToStream would",
+    ),
+    Gap(
+        service="autoscaling",
+        api="DescribePolicies Enabled, PredictiveScalingConfiguration; "
+        "Create/UpdateAutoScalingGroup DefaultInstanceWarmup",
+        moto="Enabled missing (read as false), an empty predictive block on every policy, "
+        "warmup dropped: perpetual diffs",
+        lab="Enabled kept (default true), predictive configuration only on PredictiveScaling "
+        "policies, warmup kept",
+    ),
+    Gap(
+        service="ec2",
+        api="CreateLaunchTemplate TagSpecification (launch-template)",
+        moto="copied into LaunchTemplateData.TagSpecifications: a perpetual diff",
+        lab="kept on the template only",
+    ),
+)
+
+_installed: list[str] = []
+
+
+def install() -> None:
+    """Patch moto in this process; idempotent."""
+    if _installed:
+        return
+    from chainops.lab.aws.extensions import (
+        application_autoscaling,
+        autoscaling_policies,
+        ec2_launch_template_tags,
+        ecs,
+        elasticache,
+        elasticache_parameter_groups,
+        kinesis,
+        kinesis_tags,
+        lambda_,
+        placement_groups,
+        rds,
+        s3_bucket_policy,
+        sqs,
+        sqs_redrive_allow,
+    )
+
+    for extension in (
+        placement_groups,
+        application_autoscaling,
+        rds,
+        sqs,
+        elasticache,
+        elasticache_parameter_groups,
+        ecs,
+        lambda_,
+        kinesis,
+        s3_bucket_policy,
+        sqs_redrive_allow,
+        autoscaling_policies,
+        ec2_launch_template_tags,
+        kinesis_tags,
+    ):
+        extension.install()
+        _installed.append(extension.__name__.rsplit(".", 1)[1].rstrip("_"))
+    _started_fingerprint.append(fingerprint())
+    _install_info_route()
+
+
+def fingerprint() -> str:
+    """A hash of the code a lab server runs: moto's version, the extensions and the entry point.
+
+    A server reports the fingerprint of the code it started with; `server.up` compares it with
+    this checkout's to find a lab started from older code.
+    """
+    digest = hashlib.sha256(f"moto {metadata.version('moto')}\n".encode())
+    lab = Path(__file__).resolve().parent.parent
+    for source in sorted([*Path(__file__).resolve().parent.glob("*.py"), lab / "serve.py"]):
+        digest.update(f"{source.name}\n".encode())
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+_started_fingerprint: list[str] = []
+
+
+def info() -> dict[str, Any]:
+    """What the running lab offers beyond moto, for health checks and `lab status`."""
+    return {
+        "version": __version__,
+        "fingerprint": _started_fingerprint[0] if _started_fingerprint else fingerprint(),
+        "extensions": list(_installed),
+        "gaps": [asdict(gap) for gap in GAPS],
+    }
+
+
+def _install_info_route() -> None:
+    from moto.moto_api._internal import urls
+
+    def chainops_info(request: Any, full_url: str, headers: Any) -> tuple[int, dict[str, str], str]:
+        return 200, {"Content-Type": "application/json"}, json.dumps(info())
+
+    urls.url_paths["{0}/moto-api/chainops$"] = chainops_info

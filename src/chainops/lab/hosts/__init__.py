@@ -1,0 +1,1 @@
+"""The lab hosts: a podman container per running lab instance, loop devices as instance stores."""

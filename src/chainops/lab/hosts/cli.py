@@ -1,0 +1,99 @@
+"""`chainops lab up/down/status/reconcile/image/launch`: the hosts and the AWS they run on.
+
+Hosts materialise the lab AWS's instances, so the commands that start or stop the whole lab
+(the AWS, then its hosts) live here, one layer above the AWS.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from chainops.commandline import Commands, emit, positive
+from chainops.lab.settings import LabSettings
+
+
+def register(commands: Commands) -> None:
+    """Add the lab hosts' subcommands to `chainops lab`."""
+    for name, handler, text in (
+        ("up", _up, "start the lab AWS (idempotent) and reconcile its hosts"),
+        ("down", _down, "remove the lab hosts and stop the lab AWS"),
+        ("status", _status, "endpoint, regions and every materialised node"),
+        ("reconcile", _reconcile, "make podman hosts match running lab instances"),
+    ):
+        sub = commands.add_parser(name, help=text)
+        sub.add_argument("--json", action="store_true", help="print JSON")
+        sub.set_defaults(handler=handler)
+    image = commands.add_parser("image", help="build (or reuse) the lab hosts' base image")
+    image.add_argument("--rebuild", action="store_true", help="ignore the cache")
+    image.set_defaults(handler=_image)
+    launch = commands.add_parser(
+        "launch", help="launch managed RPC instances (as the blockchain stack's ASG would)"
+    )
+    launch.add_argument("--count", type=positive, default=3)
+    launch.add_argument("--role", default="rpc")
+    launch.add_argument("--instance-type", default="i4i.8xlarge")
+    launch.add_argument("--placement-group", default="rpc-a")
+    launch.add_argument("--json", action="store_true", help="print JSON")
+    launch.set_defaults(handler=_launch)
+
+
+def _up(args: argparse.Namespace) -> int:
+    from chainops.lab.aws import server
+    from chainops.lab.hosts import bridge, reconciler
+
+    settings = LabSettings.from_env()
+    bridge.ensure_address(settings.host)
+    started = server.up(settings)
+    plan = reconciler.reconcile(settings)
+    payload = {"changed": started or plan.changed, "endpoint": settings.endpoint, **plan.as_dict()}
+    emit(payload, as_json=args.json, text=f"lab AWS at {settings.endpoint}; {plan.summary()}")
+    return 0
+
+
+def _down(args: argparse.Namespace) -> int:
+    from chainops.lab.aws import server
+    from chainops.lab.hosts import reconciler
+
+    settings = LabSettings.from_env()
+    removed = reconciler.remove_all(settings)
+    stopped = server.down(settings)
+    payload = {"changed": stopped or bool(removed), "removed": removed}
+    emit(payload, as_json=args.json, text=f"lab stopped; removed {len(removed)} host(s)")
+    return 0
+
+
+def _status(args: argparse.Namespace) -> int:
+    from chainops.lab.hosts import status
+
+    report = status.collect(LabSettings.from_env())
+    emit(report.as_dict(), as_json=args.json, text=report.as_text())
+    return 0 if report.running else 3
+
+
+def _reconcile(args: argparse.Namespace) -> int:
+    from chainops.lab.hosts import reconciler
+
+    plan = reconciler.reconcile(LabSettings.from_env())
+    emit({"changed": plan.changed, **plan.as_dict()}, as_json=args.json, text=plan.summary())
+    return 0
+
+
+def _image(args: argparse.Namespace) -> int:
+    from chainops.lab.hosts import image
+
+    print(image.ensure(rebuild=args.rebuild))
+    return 0
+
+
+def _launch(args: argparse.Namespace) -> int:
+    from chainops.lab.hosts import fleet
+
+    launched = fleet.launch(
+        LabSettings.from_env(),
+        count=args.count,
+        role=args.role,
+        instance_type=args.instance_type,
+        placement_group=args.placement_group,
+    )
+    emit({"launched": launched}, as_json=args.json, text="\n".join(launched))
+    return 0

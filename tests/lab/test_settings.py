@@ -1,0 +1,41 @@
+"""LabSettings: one default endpoint, the lab inventory's, which the environment overrides."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from chainops.lab.settings import LAB_ACCESS_KEY, LAB_SECRET_KEY, LabSettings
+from chainops.paths import REPO_ROOT
+
+VARIABLES = ("HOST", "PORT", "REGIONS", "MAX_DISK_GIB")
+
+
+def test_defaults_are_the_lab_inventorys() -> None:
+    """A bare `chainops lab status` looks at the lab that `make lab` starts: endpoint, region and
+    credentials are the ones inventories/lab/aws_ec2.yml (their one home in YAML) writes."""
+    inventory = yaml.safe_load((REPO_ROOT / "inventories" / "lab" / "aws_ec2.yml").read_text())
+    assert LabSettings().endpoint == inventory["endpoint_url"]
+    assert LabSettings().regions[0] == inventory["regions"][0]
+    assert (inventory["access_key"], inventory["secret_key"]) == (LAB_ACCESS_KEY, LAB_SECRET_KEY)
+    # Nothing else restates the host, e.g. the Makefile for `make lab/status/down`.
+    assert "CHAINOPS_LAB_HOST" not in (REPO_ROOT / "Makefile").read_text()
+
+
+def test_unset_environment_keeps_the_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    """from_env without CHAINOPS_LAB_* is LabSettings(): the defaults live in one place."""
+    for variable in VARIABLES:
+        monkeypatch.delenv(f"CHAINOPS_LAB_{variable}", raising=False)
+    assert LabSettings.from_env() == LabSettings()
+
+
+def test_environment_overrides_each_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each CHAINOPS_LAB_* variable sets its field; regions are comma-separated."""
+    monkeypatch.setenv("CHAINOPS_LAB_HOST", "127.0.0.1")
+    monkeypatch.setenv("CHAINOPS_LAB_PORT", "4599")
+    monkeypatch.setenv("CHAINOPS_LAB_REGIONS", "eu-west-1, us-east-1")
+    monkeypatch.setenv("CHAINOPS_LAB_MAX_DISK_GIB", "4")
+    settings = LabSettings.from_env()
+    assert settings.endpoint == "http://127.0.0.1:4599"
+    assert settings.regions == ("eu-west-1", "us-east-1")
+    assert settings.max_disk_gib == 4
