@@ -1,0 +1,42 @@
+"""Values with one home stay there: a repeat of one of them in code or configuration fails here,
+naming the files (docs may quote a value; they are not read by anything)."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from chainops.paths import REPO_ROOT
+
+# value -> the only files (tracked, outside docs) allowed to spell it.
+HOMES = {
+    # The lab AWS's host: the lab inventory (Ansible) and the lab settings' default (the CLI).
+    "10.88.0.1": {"inventories/lab/aws_ec2.yml", "src/chainops/lab/settings.py"},
+    # The chainops CLI's path beside Ansible's Python: the collection's paths lookup.
+    "ansible_playbook_python | dirname": set(),
+    "ansible_playbook_python|dirname": set(),
+}
+# Markdown is prose for people; everything else is read by a program. This file names the values.
+PROSE = (".md",)
+THIS = "tests/test_one_home.py"
+
+
+def _tracked_files_containing(value: str) -> set[str]:
+    result = subprocess.run(
+        ["git", "grep", "-l", "--fixed-strings", value],
+        cwd=REPO_ROOT, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode in (0, 1), result.stderr  # 1: no match
+    return {p for p in result.stdout.splitlines() if not p.endswith(PROSE) and p != THIS}
+
+
+@pytest.mark.parametrize(("value", "homes"), HOMES.items(), ids=list(HOMES))
+def test_value_is_spelled_only_in_its_home(value: str, homes: set[str]) -> None:
+    found = _tracked_files_containing(value)
+    assert found == homes, f"{value!r} spelled outside its home: {sorted(found - homes)}"
+
+
+def test_this_test_sees_tracked_files() -> None:
+    """The check above is not vacuous: git grep finds the homes themselves."""
+    assert _tracked_files_containing("10.88.0.1") >= HOMES["10.88.0.1"]
