@@ -16,6 +16,10 @@ HOMES = {
     # The chainops CLI's path beside Ansible's Python: the collection's paths lookup.
     "ansible_playbook_python | dirname": set(),
     "ansible_playbook_python|dirname": set(),
+    # The lab's dummy credentials: the lab inventory and the lab settings, which
+    # tests/lab/test_settings.py keeps equal.
+    '"testing"': {"src/chainops/lab/settings.py"},
+    "key: testing": {"inventories/lab/aws_ec2.yml"},
 }
 # Markdown is prose for people; everything else is read by a program. This file names the values.
 PROSE = (".md",)

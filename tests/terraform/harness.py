@@ -20,7 +20,7 @@ import yaml
 
 from chainops import paths
 from chainops.lab.aws import certificate, clients
-from chainops.lab.settings import LabSettings
+from chainops.lab.settings import LAB_ACCESS_KEY, LAB_SECRET_KEY, LabSettings
 
 CHAINOPS = paths.REPO_ROOT / ".venv" / "bin" / "chainops"
 STACKS = paths.REPO_ROOT / "terraform" / "stacks"
@@ -57,8 +57,8 @@ def lab_backend_config(settings: LabSettings, bootstrap: dict[str, Any], stack: 
             "encrypt        = true",
             f'kms_key_id     = "{config["kms_key_id"]}"',
             "use_path_style = true",
-            'access_key     = "testing"',
-            'secret_key     = "testing"',
+            f'access_key     = "{LAB_ACCESS_KEY}"',
+            f'secret_key     = "{LAB_SECRET_KEY}"',
             "endpoints = {",
             *(f'  {service} = "{endpoint}"' for service in ("s3", "dynamodb", "sts", "iam")),
             "}",
