@@ -1,7 +1,10 @@
+import argparse
+
 import pytest
 from pydantic import ValidationError
 
 from chainops.cli import main
+from chainops.listener.cli import build_config, register
 from chainops.listener.config import ListenerConfig, ws_url_for
 from chainops.listener.decode import DEFAULT_PROGRAMS
 
@@ -14,10 +17,63 @@ def test_bad_flags_exit_2_naming_each_problem(capsys: pytest.CaptureFixture[str]
     argv += ["--commitment", "processed", "--program", "not-a-key"]
     assert main(argv) == 2
     errors = capsys.readouterr().err
-    assert "rpc: Value error, 'ftp://node' is not a http/https URL" in errors
-    assert "batch_records: Input should be less than or equal to 500" in errors
-    assert "commitment: Input should be 'confirmed' or 'finalized'" in errors
+    assert "rpc (--rpc, CHAINOPS_RPC): Value error, 'ftp://node' is not a http/https URL" in errors
+    assert "batch_records (--batch-records, CHAINOPS_BATCH_RECORDS): Input should be less" in errors
+    assert "commitment (--commitment, CHAINOPS_COMMITMENT): Input should be 'confirmed'" in errors
     assert "'not-a-key' is not a base58 program id" in errors
+    assert "Traceback" not in errors
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser()
+    register(parser.add_subparsers())
+    return parser
+
+
+def test_the_cli_has_no_defaults_of_its_own():
+    """A listener setting's default exists once, in the model: the CLI's flags carry none, and
+    a listener given only the required settings has exactly the model's defaults."""
+    commands = argparse.ArgumentParser().add_subparsers()
+    register(commands)
+    flags = [a for a in commands.choices["listener"]._actions if a.option_strings[0] != "-h"]
+    assert {a.dest for a in flags} == set(ListenerConfig.model_fields)
+    assert all(a.default is argparse.SUPPRESS for a in flags)
+    args = _parser().parse_args(["listener", "--rpc", "http://n:1", *REQUIRED])
+    config = build_config(args, {})
+    assert config == ListenerConfig(
+        rpc=("http://n:1",), stream="events", checkpoint_table="checkpoints", listener_id="a"
+    )
+    for name, field in ListenerConfig.model_fields.items():
+        if not field.is_required():
+            assert getattr(config, name) == field.default, name
+
+
+def test_settings_come_from_the_environment_and_flags_win():
+    """The unit's environment file alone configures a listener; a flag overrides its variable."""
+    environ = {
+        "CHAINOPS_RPC": "http://a:8899 http://b:8899",
+        "CHAINOPS_STREAM": "events",
+        "CHAINOPS_CHECKPOINT_TABLE": "checkpoints",
+        "CHAINOPS_LISTENER_ID": "env",
+        "CHAINOPS_SHUTDOWN_TIMEOUT_S": "45",
+        "CHAINOPS_PROGRAMS": "",
+    }
+    config = build_config(_parser().parse_args(["listener", "--listener-id", "flag"]), environ)
+    assert config.rpc == ("http://a:8899", "http://b:8899")
+    assert (config.listener_id, config.shutdown_timeout_s) == ("flag", 45.0)
+    assert config.programs == DEFAULT_PROGRAMS
+
+
+def test_a_bad_variable_is_named(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+):
+    """A bad value in the environment file exits 2 naming the variable, without a traceback."""
+    monkeypatch.setenv("CHAINOPS_SHUTDOWN_TIMEOUT_S", "twenty")
+    assert main(["listener", "--rpc", "http://n:1", *REQUIRED]) == 2
+    errors = capsys.readouterr().err
+    assert "shutdown_timeout_s (--shutdown-timeout-s, CHAINOPS_SHUTDOWN_TIMEOUT_S)" in errors
+    assert "given 'twenty'" in errors
+    assert "Traceback" not in errors
 
 
 def test_names_aws_would_refuse_are_refused():
