@@ -1,4 +1,6 @@
-"""Validated settings of one consumer process (the CLI builds them from argv)."""
+"""Validated settings of one consumer process: the schema of its flags and `CHAINOPS_*`
+environment (`chainops.settings` derives both from the fields), and the one home of every
+default."""
 
 from __future__ import annotations
 
@@ -24,21 +26,35 @@ class ConsumerConfig(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    stream: str
-    lease_table: str
-    idempotency_table: str
-    bucket: str
-    dlq_url: str
-    consumer_id: str = Field(default_factory=default_consumer_id, min_length=1, max_length=128)
-    # Attempts at a failing record before it is dead-lettered.
-    max_attempts: int = Field(3, ge=1, le=100)
-    # GetRecords Limit: AWS allows 1..10,000 records a call.
-    batch_limit: int = Field(1000, ge=1, le=10_000)
-    # A lease not renewed for this long is free for another consumer to take.
-    lease_seconds: int = Field(10, ge=3, le=600)
-    idempotency_ttl_days: int = Field(7, ge=1, le=365)
-    metrics_namespace: str = Field("chainops/pipeline", min_length=1, max_length=255)
-    endpoint_url: str | None = None
+    stream: str = Field(description="Kinesis stream name")
+    lease_table: str = Field(description="DynamoDB table of shard leases and checkpoints")
+    idempotency_table: str = Field(description="DynamoDB table of event-id claims")
+    bucket: str = Field(description="S3 bucket of the data lake")
+    dlq_url: str = Field(description="SQS dead-letter queue URL")
+    consumer_id: str = Field(
+        default_factory=default_consumer_id,
+        min_length=1,
+        max_length=128,
+        description="unique name of this process (default: hostname-pid)",
+    )
+    max_attempts: int = Field(
+        3, ge=1, le=100, description="attempts at a failing record before it is dead-lettered"
+    )
+    # AWS allows 1..10,000 records a call.
+    batch_limit: int = Field(1000, ge=1, le=10_000, description="records per GetRecords")
+    lease_seconds: int = Field(
+        10,
+        ge=3,
+        le=600,
+        description="lease lifetime without renewal; then another consumer may take it",
+    )
+    idempotency_ttl_days: int = Field(7, ge=1, le=365, description="days an event-id claim is kept")
+    metrics_namespace: str = Field(
+        "chainops/pipeline", min_length=1, max_length=255, description="CloudWatch namespace"
+    )
+    endpoint_url: str | None = Field(
+        None, description="AWS endpoint (the lab's); default AWS's own"
+    )
 
     @field_validator("stream")
     @classmethod
