@@ -10,10 +10,7 @@ import socket
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-# AWS naming rules, checked here so a typo fails at start-up rather than on the first call.
-_STREAM = re.compile(r"[a-zA-Z0-9_.-]{1,128}")
-_TABLE = re.compile(r"[a-zA-Z0-9_.-]{3,255}")
-_BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+from chainops.pipeline.names import BucketName, StreamName, TableName
 
 
 def default_consumer_id() -> str:
@@ -26,10 +23,10 @@ class ConsumerConfig(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    stream: str = Field(description="Kinesis stream name")
-    lease_table: str = Field(description="DynamoDB table of shard leases and checkpoints")
-    idempotency_table: str = Field(description="DynamoDB table of event-id claims")
-    bucket: str = Field(description="S3 bucket of the data lake")
+    stream: StreamName = Field(description="Kinesis stream name")
+    lease_table: TableName = Field(description="DynamoDB table of shard leases and checkpoints")
+    idempotency_table: TableName = Field(description="DynamoDB table of event-id claims")
+    bucket: BucketName = Field(description="S3 bucket of the data lake")
     dlq_url: str = Field(description="SQS dead-letter queue URL")
     consumer_id: str = Field(
         default_factory=default_consumer_id,
@@ -56,23 +53,6 @@ class ConsumerConfig(BaseModel):
         None, description="AWS endpoint (the lab's); default AWS's own"
     )
 
-    @field_validator("stream")
-    @classmethod
-    def _stream_name(cls, value: str) -> str:
-        return _matching(_STREAM, value, "a Kinesis stream name ([a-zA-Z0-9_.-], 1-128)")
-
-    @field_validator("lease_table", "idempotency_table")
-    @classmethod
-    def _table_name(cls, value: str) -> str:
-        return _matching(_TABLE, value, "a DynamoDB table name ([a-zA-Z0-9_.-], 3-255)")
-
-    @field_validator("bucket")
-    @classmethod
-    def _bucket_name(cls, value: str) -> str:
-        if ".." in value:
-            raise ValueError(f"{value!r} is not an S3 bucket name (no '..')")
-        return _matching(_BUCKET, value, "an S3 bucket name ([a-z0-9.-], 3-63)")
-
     @field_validator("dlq_url", "endpoint_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
@@ -91,9 +71,3 @@ class ConsumerConfig(BaseModel):
     @property
     def idempotency_ttl_seconds(self) -> int:
         return self.idempotency_ttl_days * 86_400
-
-
-def _matching(pattern: re.Pattern[str], value: str, what: str) -> str:
-    if not pattern.fullmatch(value):
-        raise ValueError(f"{value!r} is not {what}")
-    return value

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Literal
 from urllib.parse import urlsplit, urlunsplit
 
@@ -19,11 +18,10 @@ from solders.pubkey import Pubkey
 
 from chainops.listener.decode import DEFAULT_PROGRAMS
 from chainops.pipeline.events import MAX_BATCH_RECORDS
+from chainops.pipeline.names import StreamName, TableName
 from chainops.settings import Flag
 
 Commitment = Literal["confirmed", "finalized"]
-_STREAM_NAME = re.compile(r"^[a-zA-Z0-9_.-]{1,128}$")
-_TABLE_NAME = re.compile(r"^[a-zA-Z0-9_.-]{3,255}$")
 
 
 def ws_url_for(rpc_url: str) -> str:
@@ -45,8 +43,8 @@ class ListenerConfig(BaseModel):
         min_length=1, description="JSON-RPC URL; repeat for failover order"
     )
     ws: tuple[str, ...] = Field((), description="PubSub URL per --rpc (default: RPC port + 1)")
-    stream: str = Field(description="Kinesis stream name")
-    checkpoint_table: str = Field(description="DynamoDB table (hash key listener_id)")
+    stream: StreamName = Field(description="Kinesis stream name")
+    checkpoint_table: TableName = Field(description="DynamoDB table (hash key listener_id)")
     listener_id: str = Field(
         min_length=1, max_length=256, description="this listener's checkpoint key"
     )
@@ -97,20 +95,6 @@ class ListenerConfig(BaseModel):
             if parts.scheme not in schemes or not parts.hostname:
                 raise ValueError(f"{url!r} is not a {'/'.join(schemes)} URL")
         return urls
-
-    @field_validator("stream")
-    @classmethod
-    def _stream_name(cls, name: str) -> str:
-        if not _STREAM_NAME.match(name):
-            raise ValueError(f"{name!r} is not a Kinesis stream name ([a-zA-Z0-9_.-]{{1,128}})")
-        return name
-
-    @field_validator("checkpoint_table")
-    @classmethod
-    def _table_name(cls, name: str) -> str:
-        if not _TABLE_NAME.match(name):
-            raise ValueError(f"{name!r} is not a DynamoDB table name ([a-zA-Z0-9_.-]{{3,255}})")
-        return name
 
     @field_validator("programs")
     @classmethod
