@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -65,3 +67,44 @@ def create_key_table(dynamodb: Any, table: str, key: str, ttl_attribute: str | N
             TableName=table,
             TimeToLiveSpecification={"Enabled": True, "AttributeName": ttl_attribute},
         )
+
+
+def render_role_templates(
+    tmp_path: Path, role: str, templates: list[str], variables: dict[str, Any]
+) -> dict[str, str]:
+    """The role's `templates` as its tasks would write them, with its defaults and vars and
+    `variables` on top (as extra vars): template name -> text."""
+    root = REPO_ROOT / "roles" / role
+    playbook = tmp_path / "render.yml"
+    playbook.write_text(
+        json.dumps(
+            [
+                {
+                    "hosts": "localhost",
+                    "gather_facts": False,
+                    "vars_files": [str(root / "defaults/main.yml"), str(root / "vars/main.yml")],
+                    "tasks": [
+                        {
+                            "ansible.builtin.template": {
+                                "src": f"{root}/templates/{{{{ item }}}}",
+                                "dest": f"{tmp_path}/{{{{ item }}}}",
+                                "mode": "0600",
+                            },
+                            "loop": templates,
+                        }
+                    ],
+                }
+            ]
+        )
+    )
+    extra = tmp_path / "extra.json"
+    extra.write_text(json.dumps({"ansible_python_interpreter": sys.executable, **variables}))
+    ran = run_playbook(str(playbook), Path("localhost,"), "-c", "local", "-e", f"@{extra}")
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    return {name: (tmp_path / name).read_text() for name in templates}
+
+
+def parse_env_file(text: str) -> dict[str, str]:
+    """KEY=VALUE lines as systemd's EnvironmentFile= reads them (comments skipped, quotes off)."""
+    pairs = (line.split("=", 1) for line in text.splitlines() if line and line[0] != "#")
+    return {key: " ".join(shlex.split(value)) for key, value in pairs}

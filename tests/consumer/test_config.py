@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import re
+from pathlib import Path
 
 import pytest
+import yaml
 from pydantic import ValidationError
 
 from chainops.cli import main
 from chainops.consumer.cli import build_config, register
 from chainops.consumer.config import ConsumerConfig
+from chainops.paths import REPO_ROOT
+from tests.helpers import parse_env_file, render_role_templates
+
+ROLE = REPO_ROOT / "roles" / "listener_service"
 
 GOOD = [
     "--stream", "chainops-events",
@@ -104,3 +111,46 @@ def test_unknown_crash_point_is_refused(
     monkeypatch.setenv("CHAINOPS_CONSUMER_CRASH_AT", "sometime")
     assert main(["consumer", *GOOD]) == 2
     assert "CHAINOPS_CONSUMER_CRASH_AT" in capsys.readouterr().err
+
+
+def test_listener_service_settings_cover_the_model() -> None:
+    """Every consumer field is set by a role variable, allowed in
+    listener_service_consumer_settings, the unit's per-instance id, or AWS_ENDPOINT_URL."""
+    variables = yaml.safe_load((ROLE / "vars" / "main.yml").read_text())
+    owned = set(re.findall(r"'(\w+)':", variables["listener_service__consumer_settings"]))
+    allowed = set(variables["listener_service__consumer_setting_names"])
+    assert not owned & allowed
+    assert owned | allowed | {"consumer_id", "endpoint_url"} == set(ConsumerConfig.model_fields)
+
+
+def test_the_roles_environment_file_and_unit_configure_the_consumer(tmp_path: Path) -> None:
+    """consumer.env as the role writes it and the unit's CHAINOPS_CONSUMER_ID are all an
+    instance gets (no flags)."""
+    rendered = render_role_templates(
+        tmp_path,
+        "listener_service",
+        ["consumer.env.j2", "chainops-consumer@.service.j2"],
+        {
+            "listener_service_stream_name": "chainops-events",
+            "listener_service_lease_table": "chainops-leases",
+            "listener_service_idempotency_table": "chainops-idempotency",
+            "listener_service_bucket": "chainops-lake",
+            "listener_service_dlq_url": "http://127.0.0.1:4602/123456789012/chainops-dlq",
+            "listener_service_aws_region": "us-east-1",
+            "listener_service_consumer_settings": {"batch_limit": 250},
+        },
+    )
+    unit = rendered["chainops-consumer@.service.j2"]
+    assert re.search(r"^ExecStart=\S+/bin/chainops-consumer$", unit, re.M)
+    assert re.search(r"^Environment=CHAINOPS_CONSUMER_ID=%H-%i$", unit, re.M)
+    environ = {**parse_env_file(rendered["consumer.env.j2"]), "CHAINOPS_CONSUMER_ID": "h-1"}
+    config = build_config(_parse([]), environ)
+    assert config == ConsumerConfig(
+        stream="chainops-events",
+        lease_table="chainops-leases",
+        idempotency_table="chainops-idempotency",
+        bucket="chainops-lake",
+        dlq_url="http://127.0.0.1:4602/123456789012/chainops-dlq",
+        consumer_id="h-1",
+        batch_limit=250,
+    )

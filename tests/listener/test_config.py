@@ -1,12 +1,18 @@
 import argparse
+import re
+from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from pydantic import ValidationError
 
 from chainops.cli import main
 from chainops.listener.cli import build_config, register
 from chainops.listener.config import ListenerConfig, ws_url_for
 from chainops.listener.decode import DEFAULT_PROGRAMS
+from chainops.paths import REPO_ROOT
+from tests.helpers import parse_env_file, render_role_templates
 
 REQUIRED = ["--stream", "events", "--checkpoint-table", "checkpoints", "--listener-id", "a"]
 
@@ -101,3 +107,60 @@ def test_ws_urls_derived_like_solana_tools_or_given_per_node():
             checkpoint_table="cp1",
             listener_id="x",
         )
+
+
+ROLE = REPO_ROOT / "roles" / "listener_service"
+
+
+def _role_yaml(path: str) -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load((ROLE / path).read_text())
+    return loaded
+
+
+def test_listener_service_restates_no_listener_default():
+    """The role's one listener default it needs itself (the unit's stop timeout is the flush's
+    plus 15 s) equals the model's, in defaults/main.yml and argument_specs alike."""
+    model = ListenerConfig.model_fields["shutdown_timeout_s"].default
+    variable = "listener_service_shutdown_timeout_seconds"
+    assert _role_yaml("defaults/main.yml")[variable] == model
+    specs = _role_yaml("meta/argument_specs.yml")["argument_specs"]["main"]["options"]
+    assert specs[variable]["default"] == model
+
+
+def test_listener_service_settings_cover_the_model():
+    """Every listener field is set by a role variable, allowed in
+    listener_service_listener_settings, or (region, endpoint) given as AWS_* to the SDK."""
+    variables = _role_yaml("vars/main.yml")
+    owned = set(re.findall(r"'(\w+)':", variables["listener_service__listener_settings"]))
+    allowed = set(variables["listener_service__listener_setting_names"])
+    assert not owned & allowed
+    assert owned | allowed | {"endpoint_url", "region"} == set(ListenerConfig.model_fields)
+
+
+def test_the_roles_environment_file_alone_configures_the_listener(tmp_path: Path):
+    """listener.env as the role writes it is all the unit gives the listener (no flags)."""
+    rendered = render_role_templates(
+        tmp_path,
+        "listener_service",
+        ["listener.env.j2", "chainops-listener.service.j2"],
+        {
+            "listener_service_rpc_urls": ["http://10.0.0.1:8899", "http://10.0.0.2:8899"],
+            "listener_service_stream_name": "events",
+            "listener_service_checkpoint_table": "checkpoints",
+            "listener_service_aws_region": "us-east-1",
+            "listener_service_listener_settings": {"commitment": "finalized", "linger_ms": 50},
+        },
+    )
+    exec_start = re.search(r"^ExecStart=(.*)$", rendered["chainops-listener.service.j2"], re.M)
+    assert exec_start is not None
+    assert exec_start.group(1).endswith("/bin/chainops-listener")
+    environ = parse_env_file(rendered["listener.env.j2"])
+    config = build_config(_parser().parse_args(["listener"]), environ)
+    assert config == ListenerConfig(
+        rpc=("http://10.0.0.1:8899", "http://10.0.0.2:8899"),
+        stream="events",
+        checkpoint_table="checkpoints",
+        listener_id="chainops-listener",
+        commitment="finalized",
+        linger_ms=50,
+    )
