@@ -1,9 +1,11 @@
-"""Helpers shared by tests: Ansible against the test lab, lab resources as the stacks make them."""
+"""Helpers shared by tests: Ansible against the test lab, lab resources as the stacks make them,
+the services' settings as a role writes them and as the docs list them."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -11,6 +13,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
+from chainops import settings
 from chainops.paths import REPO_ROOT
 
 LAB_INVENTORY = REPO_ROOT / "inventories" / "lab"
@@ -108,3 +113,23 @@ def parse_env_file(text: str) -> dict[str, str]:
     """KEY=VALUE lines as systemd's EnvironmentFile= reads them (comments skipped, quotes off)."""
     pairs = (line.split("=", 1) for line in text.splitlines() if line and line[0] != "#")
     return {key: " ".join(shlex.split(value)) for key, value in pairs}
+
+
+def check_documented_defaults(doc: Path, model: type[BaseModel]) -> None:
+    """The doc's flag table (rows `| `--flag ...` | default | ... |`) lists every field of
+    `model`, "required" for the required ones and the model's default where it is a plain value
+    (a number or a string; the others are described in words)."""
+    rows = re.findall(r"^\| (`--[^|]*) \| ([^|]*) \|", doc.read_text(), re.MULTILINE)
+    by_flag = {settings.flag_of(name, f): name for name, f in model.model_fields.items()}
+    listed = set()
+    for flags, cell in rows:
+        for flag in re.findall(r"`(--[a-z-]+)", flags):
+            name = by_flag[flag]
+            listed.add(name)
+            field, text = model.model_fields[name], cell.strip().strip("`")
+            assert (text == "required") == field.is_required(), (doc.name, name, text)
+            if isinstance(field.default, bool | str):
+                assert text == str(field.default), (doc.name, name, text)
+            elif isinstance(field.default, int | float):
+                assert float(text) == field.default, (doc.name, name, text)
+    assert listed == set(model.model_fields), doc.name

@@ -14,7 +14,7 @@ from chainops.cli import main
 from chainops.consumer.cli import build_config, register
 from chainops.consumer.config import ConsumerConfig
 from chainops.paths import REPO_ROOT
-from tests.helpers import parse_env_file, render_role_templates
+from tests.helpers import check_documented_defaults, parse_env_file, render_role_templates
 
 ROLE = REPO_ROOT / "roles" / "listener_service"
 
@@ -154,3 +154,8 @@ def test_the_roles_environment_file_and_unit_configure_the_consumer(tmp_path: Pa
         consumer_id="h-1",
         batch_limit=250,
     )
+
+
+def test_the_docs_flag_table_shows_the_models_defaults() -> None:
+    """docs/consumer.md's flag table lists every flag with the model's default."""
+    check_documented_defaults(REPO_ROOT / "docs" / "consumer.md", ConsumerConfig)

@@ -12,7 +12,7 @@ from chainops.listener.cli import build_config, register
 from chainops.listener.config import ListenerConfig, ws_url_for
 from chainops.listener.decode import DEFAULT_PROGRAMS
 from chainops.paths import REPO_ROOT
-from tests.helpers import parse_env_file, render_role_templates
+from tests.helpers import check_documented_defaults, parse_env_file, render_role_templates
 
 REQUIRED = ["--stream", "events", "--checkpoint-table", "checkpoints", "--listener-id", "a"]
 
@@ -164,3 +164,8 @@ def test_the_roles_environment_file_alone_configures_the_listener(tmp_path: Path
         commitment="finalized",
         linger_ms=50,
     )
+
+
+def test_the_docs_flag_table_shows_the_models_defaults():
+    """docs/listener.md's flag table lists every flag with the model's default."""
+    check_documented_defaults(REPO_ROOT / "docs" / "listener.md", ListenerConfig)
