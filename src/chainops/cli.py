@@ -1,4 +1,5 @@
-"""The `chainops` command: the only module that reads argv and the environment."""
+"""The `chainops` command: argv is read here, the environment here and by the subcommands' own
+CLI modules (a service's CHAINOPS_* settings, through chainops.settings)."""
 
 from __future__ import annotations
 
