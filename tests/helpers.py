@@ -1,8 +1,12 @@
-"""Helpers shared by tests: Ansible against the test lab, lab resources as the stacks make them."""
+"""Helpers shared by tests: Ansible against the test lab, lab resources as the stacks make them,
+the services' settings as a role writes them and as the docs list them."""
 
 from __future__ import annotations
 
+import json
 import os
+import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -10,8 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import BaseModel
 
-from chainops.paths import REPO_ROOT
+from chainops import settings
+from chainops.paths import COLLECTION_ROOT, REPO_ROOT
 
 LAB_INVENTORY = REPO_ROOT / "inventories" / "lab"
 VENV_BIN = Path(sys.executable).parent
@@ -68,3 +74,64 @@ def create_key_table(dynamodb: Any, table: str, key: str, ttl_attribute: str | N
             TableName=table,
             TimeToLiveSpecification={"Enabled": True, "AttributeName": ttl_attribute},
         )
+
+
+def render_role_templates(
+    tmp_path: Path, role: str, templates: list[str], variables: dict[str, Any]
+) -> dict[str, str]:
+    """The role's `templates` as its tasks would write them, with its defaults and vars and
+    `variables` on top (as extra vars): template name -> text."""
+    root = COLLECTION_ROOT / "roles" / role
+    playbook = tmp_path / "render.yml"
+    playbook.write_text(
+        json.dumps(
+            [
+                {
+                    "hosts": "localhost",
+                    "gather_facts": False,
+                    "vars_files": [str(root / "defaults/main.yml"), str(root / "vars/main.yml")],
+                    "tasks": [
+                        {
+                            "ansible.builtin.template": {
+                                "src": f"{root}/templates/{{{{ item }}}}",
+                                "dest": f"{tmp_path}/{{{{ item }}}}",
+                                "mode": "0600",
+                            },
+                            "loop": templates,
+                        }
+                    ],
+                }
+            ]
+        )
+    )
+    extra = tmp_path / "extra.json"
+    extra.write_text(json.dumps({"ansible_python_interpreter": sys.executable, **variables}))
+    ran = run_playbook(str(playbook), Path("localhost,"), "-c", "local", "-e", f"@{extra}")
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    return {name: (tmp_path / name).read_text() for name in templates}
+
+
+def parse_env_file(text: str) -> dict[str, str]:
+    """KEY=VALUE lines as systemd's EnvironmentFile= reads them (comments skipped, quotes off)."""
+    pairs = (line.split("=", 1) for line in text.splitlines() if line and line[0] != "#")
+    return {key: " ".join(shlex.split(value)) for key, value in pairs}
+
+
+def check_documented_defaults(doc: Path, model: type[BaseModel]) -> None:
+    """The doc's flag table (rows `| `--flag ...` | default | ... |`) lists every field of
+    `model`, "required" for the required ones and the model's default where it is a plain value
+    (a number or a string; the others are described in words)."""
+    rows = re.findall(r"^\| (`--[^|]*) \| ([^|]*) \|", doc.read_text(), re.MULTILINE)
+    by_flag = {settings.flag_of(name, f): name for name, f in model.model_fields.items()}
+    listed = set()
+    for flags, cell in rows:
+        for flag in re.findall(r"`(--[a-z-]+)", flags):
+            name = by_flag[flag]
+            listed.add(name)
+            field, text = model.model_fields[name], cell.strip().strip("`")
+            assert (text == "required") == field.is_required(), (doc.name, name, text)
+            if isinstance(field.default, bool | str):
+                assert text == str(field.default), (doc.name, name, text)
+            elif isinstance(field.default, int | float):
+                assert float(text) == field.default, (doc.name, name, text)
+    assert listed == set(model.model_fields), doc.name

@@ -1,4 +1,5 @@
-"""The `chainops` command: the only module that reads argv; each package brings its commands."""
+"""The `chainops` command: argv is read here, each package brings its commands; the services'
+CLI modules read their CHAINOPS_* settings too (through chainops.settings)."""
 
 from __future__ import annotations
 

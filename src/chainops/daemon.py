@@ -1,17 +1,12 @@
 """What the long-running services (validator, listener, consumer) share: JSON logs on stderr
-and one way of reporting a bad configuration."""
+(their settings and the reporting of bad ones: chainops.settings)."""
 
 from __future__ import annotations
 
 import json
 import logging
-import sys
 import time
 from typing import Any
-
-from pydantic import ValidationError
-
-EXIT_BAD_CONFIG = 2  # argparse's code for bad usage
 
 
 class JsonFormatter(logging.Formatter):
@@ -37,11 +32,3 @@ def log_json() -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(JsonFormatter())
     logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
-
-
-def bad_config(command: str, error: ValidationError) -> int:
-    """Print each invalid setting on one line, `chainops COMMAND: field: why`; the exit code."""
-    for problem in error.errors():
-        where = ".".join(str(part) for part in problem["loc"]) or "config"
-        print(f"chainops {command}: {where}: {problem['msg']}", file=sys.stderr)
-    return EXIT_BAD_CONFIG

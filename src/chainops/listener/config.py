@@ -1,9 +1,9 @@
-"""Validated settings of one listener (the CLI builds them from argv)."""
+"""Validated settings of one listener: the schema of its flags and `CHAINOPS_*` environment
+(`chainops.settings` derives both from the fields), and the one home of every default."""
 
 from __future__ import annotations
 
-import re
-from typing import Literal
+from typing import Annotated, Literal
 from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import (
@@ -18,10 +18,10 @@ from solders.pubkey import Pubkey
 
 from chainops.listener.decode import DEFAULT_PROGRAMS
 from chainops.pipeline.events import MAX_BATCH_RECORDS
+from chainops.pipeline.names import StreamName, TableName
+from chainops.settings import Flag
 
 Commitment = Literal["confirmed", "finalized"]
-_STREAM_NAME = re.compile(r"^[a-zA-Z0-9_.-]{1,128}$")
-_TABLE_NAME = re.compile(r"^[a-zA-Z0-9_.-]{3,255}$")
 
 
 def ws_url_for(rpc_url: str) -> str:
@@ -39,24 +39,52 @@ class ListenerConfig(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    rpc: tuple[str, ...] = Field(min_length=1)
-    ws: tuple[str, ...] = ()  # derived from `rpc` when empty
-    stream: str
-    checkpoint_table: str
-    listener_id: str = Field(min_length=1, max_length=256)
-    commitment: Commitment = "confirmed"
-    start_slot: int | None = Field(None, ge=0)
-    programs: frozenset[str] = DEFAULT_PROGRAMS
-    endpoint_url: str | None = None
-    region: str | None = None
-    batch_records: int = Field(MAX_BATCH_RECORDS, ge=1, le=MAX_BATCH_RECORDS)
-    linger_ms: int = Field(200, ge=1, le=60_000)
-    max_in_flight: int = Field(4, ge=1, le=64)
-    queue_blocks: int = Field(64, ge=1, le=100_000)
-    fetch_concurrency: int = Field(8, ge=1, le=64)
-    checkpoint_interval_s: float = Field(1.0, gt=0, le=3600)
-    stats_interval_s: float = Field(30.0, gt=0, le=86_400)
-    shutdown_timeout_s: float = Field(20.0, gt=0, le=3600)
+    rpc: tuple[str, ...] = Field(
+        min_length=1, description="JSON-RPC URL; repeat for failover order"
+    )
+    ws: tuple[str, ...] = Field((), description="PubSub URL per --rpc (default: RPC port + 1)")
+    stream: StreamName = Field(description="Kinesis stream name")
+    checkpoint_table: TableName = Field(description="DynamoDB table (hash key listener_id)")
+    listener_id: str = Field(
+        min_length=1, max_length=256, description="this listener's checkpoint key"
+    )
+    commitment: Commitment = Field("confirmed", description="confirmed or finalized")
+    start_slot: int | None = Field(
+        None, ge=0, description="first slot when no checkpoint exists (default: the tip)"
+    )
+    programs: Annotated[frozenset[str], Flag("--program")] = Field(
+        DEFAULT_PROGRAMS,
+        description="program id whose logs become events (default: Memo and SPL Token)",
+    )
+    endpoint_url: str | None = Field(
+        None, description="AWS endpoint (the lab); AWS_ENDPOINT_URL works too"
+    )
+    region: str | None = Field(None, description="AWS region (default: boto3's)")
+    batch_records: int = Field(
+        MAX_BATCH_RECORDS,
+        ge=1,
+        le=MAX_BATCH_RECORDS,
+        description=f"records per PutRecords (at most {MAX_BATCH_RECORDS})",
+    )
+    linger_ms: int = Field(
+        200, ge=1, le=60_000, description="longest wait before a partial batch is sent"
+    )
+    max_in_flight: int = Field(4, ge=1, le=64, description="PutRecords calls in flight at most")
+    queue_blocks: int = Field(
+        64, ge=1, le=100_000, description="fetched blocks waiting to be published"
+    )
+    fetch_concurrency: int = Field(
+        8, ge=1, le=64, description="getBlock calls at once when backfilling"
+    )
+    checkpoint_interval_s: float = Field(
+        1.0, gt=0, le=3600, description="seconds between checkpoints"
+    )
+    stats_interval_s: float = Field(
+        30.0, gt=0, le=86_400, description="seconds between counter logs"
+    )
+    shutdown_timeout_s: float = Field(
+        20.0, gt=0, le=3600, description="longest flush on SIGTERM, in seconds"
+    )
 
     @field_validator("rpc", "ws")
     @classmethod
@@ -67,20 +95,6 @@ class ListenerConfig(BaseModel):
             if parts.scheme not in schemes or not parts.hostname:
                 raise ValueError(f"{url!r} is not a {'/'.join(schemes)} URL")
         return urls
-
-    @field_validator("stream")
-    @classmethod
-    def _stream_name(cls, name: str) -> str:
-        if not _STREAM_NAME.match(name):
-            raise ValueError(f"{name!r} is not a Kinesis stream name ([a-zA-Z0-9_.-]{{1,128}})")
-        return name
-
-    @field_validator("checkpoint_table")
-    @classmethod
-    def _table_name(cls, name: str) -> str:
-        if not _TABLE_NAME.match(name):
-            raise ValueError(f"{name!r} is not a DynamoDB table name ([a-zA-Z0-9_.-]{{3,255}})")
-        return name
 
     @field_validator("programs")
     @classmethod

@@ -1,4 +1,6 @@
-"""Validated settings of one validator process (the CLI builds them from argv)."""
+"""Validated settings of one validator process: the schema of its flags and `CHAINOPS_*`
+environment (`chainops.settings` derives both from the fields), and the one home of every
+default, Solana's RPC port among them."""
 
 from __future__ import annotations
 
@@ -7,6 +9,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+# Solana's JSON-RPC port (PubSub: the next one); the project's other copies are checked against
+# it by tests/validator/test_cli.py.
+DEFAULT_RPC_PORT = 8899
 MAX_PERF_SAMPLES = 720  # Agave keeps twelve hours of 60 s performance samples
 
 TxKind = Literal["transfer", "token", "memo", "vote"]
@@ -39,29 +44,60 @@ class ValidatorConfig(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    bind: str = "127.0.0.1"
-    rpc_port: int = Field(8899, ge=0, le=65535)
-    ws_port: int = Field(8900, ge=0, le=65535)
-    slot_ms: int = Field(400, ge=10, le=60_000)
-    tps: int = Field(0, ge=0, le=100_000)
-    mix: dict[TxKind, float] = Field(default_factory=lambda: dict(DEFAULT_MIX))
-    seed: int = 0
-    skip_probability: float = Field(0.0, ge=0.0, lt=1.0)
-    confirmed_depth: int = Field(1, ge=0, le=64)
-    finalized_depth: int = Field(32, ge=0, le=512)
-    retain_blocks: int = Field(2000, ge=1)
-    retain_txs: int = Field(500_000, ge=0)  # about 3 KiB each in memory; 0 = no limit
-    max_block_txs: int = Field(20_000, ge=1)
-    max_inflight: int = Field(256, ge=1)
-    max_ws_connections: int = Field(512, ge=1)
-    signers: int = Field(1, ge=0, le=8)
-    record: Path | None = None
-    replay: Path | None = None
-    replay_rate: float | None = Field(None, gt=0.0)
-    # Unix time of slot 0: nodes sharing it agree on the current slot, as a cluster's do.
-    genesis_time: float | None = Field(None, ge=0.0)
+    bind: str = Field("127.0.0.1", description="listen address")
+    rpc_port: int = Field(
+        DEFAULT_RPC_PORT, ge=0, le=65535, description="JSON-RPC port; 0 picks a free one"
+    )
+    ws_port: int = Field(
+        DEFAULT_RPC_PORT + 1, ge=0, le=65535, description="PubSub port; 0 picks a free one"
+    )
+    slot_ms: int = Field(400, ge=10, le=60_000, description="slot time in milliseconds")
+    tps: int = Field(
+        0, ge=0, le=100_000, description="load generator rate, transactions per second"
+    )
+    mix: dict[TxKind, float] = Field(
+        default_factory=lambda: dict(DEFAULT_MIX),
+        description="generator mix, e.g. transfer=5,token=2,memo=1,vote=2 (default: 5,2,1,2)",
+    )
+    seed: int = Field(0, description="seed for keys, the mix and skipped slots")
+    skip_probability: float = Field(0.0, ge=0.0, lt=1.0, description="chance a slot is skipped")
+    confirmed_depth: int = Field(
+        1, ge=0, le=64, description="blocks between processed and confirmed"
+    )
+    finalized_depth: int = Field(
+        32, ge=0, le=512, description="blocks between processed and finalized"
+    )
+    retain_blocks: int = Field(2000, ge=1, description="blocks kept before pruning")
+    # About 3 KiB each in memory.
+    retain_txs: int = Field(500_000, ge=0, description="transactions kept (0: no limit)")
+    max_block_txs: int = Field(20_000, ge=1, description="transactions per block at most")
+    max_inflight: int = Field(256, ge=1, description="concurrent RPC requests before 429")
+    max_ws_connections: int = Field(512, ge=1, description="websockets before 429")
+    signers: int = Field(1, ge=0, le=8, description="signing worker processes for the generator")
+    record: Path | None = Field(None, description="append produced blocks to this file")
+    replay: Path | None = Field(None, description="replay recorded blocks instead of generating")
+    replay_rate: float | None = Field(
+        None, gt=0.0, description="replayed blocks per second (default: one per slot)"
+    )
+    # Nodes sharing it agree on the current slot, as a cluster's do.
+    genesis_time: float | None = Field(
+        None,
+        ge=0.0,
+        description="unix time of slot 0: nodes started with the same value agree on the slot",
+    )
     # Agave takes a performance sample every 60 s; tests shorten it to read a slot time soon.
-    sample_period_s: int = Field(60, ge=1, le=3600)
+    sample_period_s: int = Field(
+        60,
+        ge=1,
+        le=3600,
+        description="seconds between getRecentPerformanceSamples samples (Agave: 60)",
+    )
+
+    @field_validator("mix", mode="before")
+    @classmethod
+    def _mix_text(cls, mix: object) -> object:
+        # The flag's and the variable's form, `transfer=5,token=2,...`.
+        return parse_mix(mix) if isinstance(mix, str) else mix
 
     @field_validator("mix")
     @classmethod

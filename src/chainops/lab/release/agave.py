@@ -43,8 +43,9 @@ IGNORED_SWITCHES = (
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="chainops-validator", description=__doc__)
-    parser.add_argument("--rpc-port", type=int, default=8899)
-    parser.add_argument("--rpc-bind-address", default="127.0.0.1")
+    # Absent: the lab validator's own defaults (chainops.validator.config) apply.
+    parser.add_argument("--rpc-port", type=int, default=None)
+    parser.add_argument("--rpc-bind-address", default=None)
     parser.add_argument("--log", default=None, help="log file; SIGUSR1 reopens it (logrotate)")
     for flag in IGNORED_WITH_VALUE:
         parser.add_argument(flag, action="append", default=[])
@@ -56,18 +57,13 @@ def _parser() -> argparse.ArgumentParser:
 def translate(argv: Sequence[str]) -> tuple[list[str], str | None]:
     """`chainops validator` arguments for agave-validator's `argv`, and the log file if any."""
     known, passthrough = _parser().parse_known_args(list(argv))
-    args = [
-        "validator",
-        "--bind",
-        known.rpc_bind_address,
-        "--rpc-port",
-        str(known.rpc_port),
+    args = ["validator"]
+    if known.rpc_bind_address is not None:
+        args += ["--bind", known.rpc_bind_address]
+    if known.rpc_port is not None:
         # Agave serves PubSub on the next port.
-        "--ws-port",
-        str(known.rpc_port + 1),
-        *passthrough,
-    ]
-    return args, known.log
+        args += ["--rpc-port", str(known.rpc_port), "--ws-port", str(known.rpc_port + 1)]
+    return [*args, *passthrough], known.log
 
 
 def _log_to(path: str) -> None:

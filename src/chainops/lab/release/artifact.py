@@ -32,8 +32,17 @@ import chainops
 from chainops import paths
 
 PACKAGE_DIR = Path(chainops.__file__).parent
-# The CLI every front door goes through (it imports nothing else at module level).
-CLI_FILES = ("__init__.py", "__main__.py", "cli.py", "daemon.py", "errors.py", "paths.py")
+# The CLI every front door goes through (it imports nothing else at module level) and what
+# every service's CLI shares (its settings from flags and environment, its JSON logs).
+CLI_FILES = (
+    "__init__.py",
+    "__main__.py",
+    "cli.py",
+    "daemon.py",
+    "errors.py",
+    "paths.py",
+    "settings.py",
+)
 
 LAUNCHER = """#!/bin/sh
 # {what}, from this release's own lib/ and Debian's python3.

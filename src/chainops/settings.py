@@ -1,0 +1,111 @@
+"""A service's settings from its pydantic model: the model is the schema and holds every default.
+
+From each field this module derives a `chainops <service>` flag (`shutdown_timeout_s` ->
+`--shutdown-timeout-s`) and an environment variable (`CHAINOPS_SHUTDOWN_TIMEOUT_S`), so a unit
+can hand the service an `EnvironmentFile=` and no flags. Flags win over the environment; an
+empty variable counts as unset; a list setting's variable holds its values separated by spaces
+or commas. Neither argparse nor the environment carries a default: what is not given is left
+to the model, so each default exists once. Bad values are reported one line each, naming the
+field, its flag and its variable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, get_origin
+
+from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
+
+ENV_PREFIX = "CHAINOPS_"
+EXIT_BAD_CONFIG = 2  # argparse's code for bad usage
+_MANY = (list, tuple, set, frozenset)
+_SEPARATORS = re.compile(r"[\s,]+")
+
+
+@dataclass(frozen=True)
+class Flag:
+    """Field metadata: the flag's name when it is not the field's (a repeatable `--program`
+    fills `programs`)."""
+
+    name: str
+
+
+def flag_of(name: str, field: FieldInfo) -> str:
+    """The field's flag: its `Flag`, else `--` and the name in kebab case."""
+    for meta in field.metadata:
+        if isinstance(meta, Flag):
+            return meta.name
+    return "--" + name.replace("_", "-")
+
+
+def env_of(name: str) -> str:
+    """The field's environment variable: `CHAINOPS_` and the name in upper case."""
+    return ENV_PREFIX + name.upper()
+
+
+def _is_many(field: FieldInfo) -> bool:
+    return get_origin(field.annotation) in _MANY or field.annotation in _MANY
+
+
+def _help(name: str, field: FieldInfo) -> str:
+    text = field.description or name.replace("_", " ")
+    if field.is_required():
+        text += " (required)"
+    elif isinstance(field.default, bool | int | float | str):
+        text += f" (default: {field.default})"
+    if _is_many(field):
+        text += "; repeatable"
+    return f"{text} [env {env_of(name)}]"
+
+
+def add_flags(parser: argparse.ArgumentParser, model: type[BaseModel]) -> None:
+    """One flag per field of `model`, without defaults: an absent flag leaves the field unset."""
+    for name, field in model.model_fields.items():
+        flag = flag_of(name, field)
+        kwargs: dict[str, Any] = {
+            "dest": name,
+            "default": argparse.SUPPRESS,
+            "help": _help(name, field),
+        }
+        if _is_many(field):
+            kwargs["action"] = "append"
+        if field.annotation is bool:
+            kwargs["action"] = argparse.BooleanOptionalAction
+        else:
+            kwargs["metavar"] = flag.lstrip("-").replace("-", "_").upper()
+        parser.add_argument(flag, **kwargs)
+
+
+def values(
+    model: type[BaseModel], args: argparse.Namespace, environ: Mapping[str, str]
+) -> dict[str, Any]:
+    """The fields given by `environ` (`CHAINOPS_*`) or by the flags in `args` (which win), as
+    unvalidated input for `model`; fields given by neither are absent."""
+    given: dict[str, Any] = {}
+    for name, field in model.model_fields.items():
+        text = environ.get(env_of(name), "").strip()
+        if text:
+            given[name] = [v for v in _SEPARATORS.split(text) if v] if _is_many(field) else text
+        if name in vars(args):
+            given[name] = getattr(args, name)
+    return given
+
+
+def report(command: str, model: type[BaseModel], error: ValidationError) -> int:
+    """Print each invalid setting on one line, `chainops COMMAND: field (--flag, CHAINOPS_FIELD):
+    why`, and return the exit code for bad configuration."""
+    for problem in error.errors():
+        name = str(problem["loc"][0]) if problem["loc"] else ""
+        field = model.model_fields.get(name)
+        if field is None:  # a rule between fields
+            print(f"chainops {command}: {problem['msg']}", file=sys.stderr)
+            continue
+        where = f"{name} ({flag_of(name, field)}, {env_of(name)})"
+        given = "" if problem["type"] == "missing" else f"; given {problem['input']!r}"
+        print(f"chainops {command}: {where}: {problem['msg']}{given}", file=sys.stderr)
+    return EXIT_BAD_CONFIG
