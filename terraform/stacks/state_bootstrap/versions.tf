@@ -1,15 +1,1 @@
-terraform {
-  required_version = ">= 1.6"
-
-  # The bootstrap cannot keep its state in the bucket it creates: local state, one file per
-  # workspace (terraform.tfstate.d/<workspace>/); pass -backend-config=workspace_dir=... to
-  # keep it elsewhere. See docs/terraform.md for migrating it into the bucket afterwards.
-  backend "local" {}
-
-  required_providers {
-    aws = {
-      source  = "hashicorp/aws"
-      version = "5.100.0"
-    }
-  }
-}
+../../scaffold/versions.tf

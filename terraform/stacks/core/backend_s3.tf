@@ -1,0 +1,1 @@
+../../scaffold/backend_s3.tf
