@@ -33,11 +33,40 @@ class TerraformError(AssertionError):
     """A Terraform command failed; the message carries its output."""
 
 
+# The lab inventory's stacks take the lab AWS's region and credentials from chainops_lab_aws
+# (group_vars/all/main.yml, read from aws_ec2.yml); outside Ansible these references are all the
+# harness resolves. Any other template left in an input fails in Stack.write_inputs.
+_LAB_AWS_REFERENCE = re.compile(r"^\{\{ chainops_lab_aws\.(\w+) \}\}$")
+
+
+def _lab_aws(environment: str) -> dict[str, str]:
+    """chainops_lab_aws as the environment's inventory derives it from its aws_ec2.yml."""
+    plugin = yaml.safe_load((INVENTORIES / environment / "aws_ec2.yml").read_text(encoding="utf-8"))
+    return {
+        "endpoint_url": plugin.get("endpoint_url", ""),
+        "region": plugin["regions"][0],
+        "access_key": plugin.get("access_key", ""),
+        "secret_key": plugin.get("secret_key", ""),
+    }
+
+
+def _resolve(value: Any, lab_aws: dict[str, str]) -> Any:
+    if isinstance(value, dict):
+        return {key: _resolve(item, lab_aws) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_resolve(item, lab_aws) for item in value]
+    if isinstance(value, str) and (reference := _LAB_AWS_REFERENCE.match(value.strip())):
+        return lab_aws[reference.group(1)]
+    return value
+
+
 def inventory_inputs(environment: str) -> dict[str, Any]:
-    """`chainops_terraform` of an environment's inventory (group_vars/all/terraform.yml)."""
+    """`chainops_terraform` of an environment's inventory (group_vars/all/terraform.yml), its
+    references to the lab AWS resolved as Ansible would."""
     path = INVENTORIES / environment / "group_vars" / "all" / "terraform.yml"
     data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return dict(data["chainops_terraform"])
+    resolved: dict[str, Any] = _resolve(data["chainops_terraform"], _lab_aws(environment))
+    return resolved
 
 
 def lab_backend_config(settings: LabSettings, bootstrap: dict[str, Any], stack: str) -> str:
@@ -85,7 +114,9 @@ class Stack:
         return self.work / "inputs.tfvars.json"
 
     def write_inputs(self, inputs: dict[str, Any]) -> None:
-        self.var_file.write_text(json.dumps(inputs, indent=2), encoding="utf-8")
+        text = json.dumps(inputs, indent=2)
+        assert "{{" not in text, f"{self.name}: an input is still an Ansible template: {text}"
+        self.var_file.write_text(text, encoding="utf-8")
 
     def tf(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         env = dict(os.environ)
