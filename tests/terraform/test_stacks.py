@@ -237,6 +237,12 @@ def test_rpc_fleet_in_its_placement_group_with_lab_hosts(deployment: Deployment)
     assert {i["Placement"]["GroupName"] for i in instances} == {out["rpc_placement_group_name"]}
     assert {i["InstanceType"] for i in instances} == {"i4i.8xlarge"}
     assert all(_tags(i)["chainops:role"] == "rpc" for i in instances)
+    # The provider's default tags reach the group's instances: the AWS inventories filter on
+    # chainops:environment (inventories/dev/aws_ec2.yml) and would find no RPC node without it.
+    assert all(
+        (_tags(i)["chainops:environment"], _tags(i)["chainops:stack"]) == ("lab", "blockchain")
+        for i in instances
+    )
     # These three and the listener host become lab hosts, the nodes with instance-store disks.
     desired = {n.instance_id: n for n in nodes.desired(deployment.settings)}
     assert sorted(desired) == sorted(

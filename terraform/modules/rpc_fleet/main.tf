@@ -17,6 +17,14 @@ data "aws_ec2_instance_type" "this" {
   instance_type = var.instance_type
 }
 
+# The provider's default_tags reach neither an Auto Scaling group's instances nor a launch
+# template's tag specifications; the inventories find nodes by them (chainops:environment).
+data "aws_default_tags" "this" {}
+
+locals {
+  instance_tags = merge(data.aws_default_tags.this.tags, { Name = var.name }, var.tags, var.instance_tags)
+}
+
 resource "aws_launch_template" "this" {
   name                   = var.name
   image_id               = data.aws_ami.this.id
@@ -60,7 +68,7 @@ resource "aws_launch_template" "this" {
 
     content {
       resource_type = tag_specifications.value
-      tags          = merge({ Name = var.name }, var.tags, var.instance_tags)
+      tags          = local.instance_tags
     }
   }
 
@@ -100,9 +108,9 @@ resource "aws_autoscaling_group" "this" {
   }
 
   # Instances get their tags from the group (propagate_at_launch), which every launch path
-  # honours; the provider's default_tags do not reach them.
+  # honours, the provider's default tags included (local.instance_tags).
   dynamic "tag" {
-    for_each = merge({ Name = var.name }, var.tags, var.instance_tags)
+    for_each = local.instance_tags
 
     content {
       key                 = tag.key

@@ -6,6 +6,10 @@ mock_provider "aws" {
   mock_data "aws_ec2_instance_type" {
     defaults = { instance_storage_supported = true }
   }
+
+  mock_data "aws_default_tags" {
+    defaults = { tags = { "chainops:environment" = "test", "chainops:project" = "chainops" } }
+  }
 }
 
 variables {
@@ -45,6 +49,16 @@ run "group_tags_and_placement" {
   assert {
     condition     = contains([for t in aws_autoscaling_group.this.tag : "${t.key}=${t.value}:${t.propagate_at_launch}"], "chainops:lab-host=true:true")
     error_message = "Instance tags propagate at launch."
+  }
+
+  assert {
+    condition     = contains([for t in aws_autoscaling_group.this.tag : "${t.key}=${t.value}:${t.propagate_at_launch}"], "chainops:environment=test:true")
+    error_message = "The provider's default tags propagate to the group's instances (the inventories filter on them)."
+  }
+
+  assert {
+    condition     = alltrue([for spec in aws_launch_template.this.tag_specifications : spec.tags["chainops:environment"] == "test"])
+    error_message = "The launch template tags instances and volumes with the provider's default tags too."
   }
 
   assert {
