@@ -39,7 +39,7 @@ lint: ansible-checks terraform-checks checkov python-checks ## Every static gate
 ansible-checks: ## yamllint, ansible-lint (production profile), syntax check
 	$(TIMED) "lint: ansible-checks" $(LINT_PRIORITY) scripts/ansible-checks
 
-terraform-checks: ## terraform fmt -check, validate and test per module and stack, validate of the examples
+terraform-checks: ## terraform fmt -check, validate per module and stack, test per module, validate of the examples
 	$(TIMED) "lint: terraform-checks" $(LINT_PRIORITY) scripts/terraform-checks
 
 checkov: ## checkov over terraform/ (own venv; --skip-download: its guideline API is unreachable)

@@ -22,9 +22,9 @@ def register(commands: Commands) -> None:
     tf.set_defaults(handler=_tf)
     run = commands.add_parser(
         "run",
-        help="run site.yml, a phase or a runbook through ansible-runner (the CI entry)",
+        help="run site.yml or a phase through ansible-runner (the CI entry)",
     )
-    run.add_argument("playbook", help="site, a phase (fleet), a runbook name or a path")
+    run.add_argument("playbook", help="site, a phase (fleet) or a path")
     run.add_argument("--private-data-dir", type=Path, default=None, help="runner's data dir")
     run.add_argument(
         "-i", "--inventory", type=Path, default=None, help="inventory (default: ansible.cfg's)"

@@ -1,4 +1,4 @@
-"""The CI entry: run site.yml, a phase or a runbook through ansible-runner's Python API.
+"""The CI entry: run site.yml or a phase through ansible-runner's Python API.
 
 A private data dir holds everything of one run (`env/`, `artifacts/<ident>/`: stdout, job
 events, status and rc), so CI can keep it as a build artifact. Events stream to the caller
