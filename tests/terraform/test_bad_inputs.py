@@ -122,6 +122,12 @@ CASES = [
         ["var.certificate_arn", "ACM certificate ARN"],
         id="certificate-not-acm",
     ),
+    pytest.param(
+        "core",
+        {"certificate_arn": inventory_inputs("dev")["stacks"]["core"]["certificate_arn"]},
+        ["var.certificate_arn", "placeholder (account 000000000000)"],
+        id="certificate-placeholder",
+    ),
 ]
 
 

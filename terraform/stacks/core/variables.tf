@@ -72,6 +72,13 @@ variable "certificate_arn" {
     condition     = can(regex("^arn:aws[a-z-]*:acm:[a-z0-9-]+:\\d{12}:certificate/", var.certificate_arn))
     error_message = "The certificate_arn must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)."
   }
+
+  # The AWS inventories ship a placeholder in account 000000000000 until an operator sets the
+  # account's own certificate: refused here, naming the input, not by AWS at apply time.
+  validation {
+    condition     = !can(regex(":000000000000:", var.certificate_arn))
+    error_message = "The certificate_arn is the inventory's placeholder (account 000000000000): set the ARN of the account's ACM certificate for this environment."
+  }
 }
 
 variable "active_color" {
