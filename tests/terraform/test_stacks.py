@@ -482,6 +482,8 @@ def test_core_services_run_private_and_scale_on_cpu_and_requests(deployment: Dep
         assert definition["taskRoleArn"] == out["task_role_arns"][name]
         (container,) = definition["containerDefinitions"]
         assert {s["name"] for s in container["secrets"]} == {"APP_SETTINGS", "REDIS_AUTH_TOKEN"}
+        environment = {e["name"]: e["value"] for e in container["environment"]}
+        assert environment["DB_READER_HOST"] == out["database_reader_endpoint"]
     (registration,) = services["trading-api"]["loadBalancers"]
     assert registration["targetGroupArn"] == out["target_group_arns"]["blue"]
     assert registration["containerPort"] == 8080
@@ -539,6 +541,16 @@ def test_core_database_is_multi_az_encrypted_iam_and_proxied(deployment: Deploym
     ]
     assert replica["ReadReplicaSourceDBInstanceIdentifier"] == primary["DBInstanceIdentifier"]
     assert replica["StorageEncrypted"] is True
+    # The services read from the replica and may log in to it (IAM auth on its own resource id).
+    assert out["database_reader_endpoint"] == replica["Endpoint"]["Address"]
+    iam = deployment.client("iam")
+    for role_arn in out["task_role_arns"].values():
+        role = role_arn.rsplit("/", 1)[1]
+        documents = [
+            json.dumps(iam.get_role_policy(RoleName=role, PolicyName=name)["PolicyDocument"])
+            for name in iam.list_role_policies(RoleName=role)["PolicyNames"]
+        ]
+        assert any(f"dbuser:{replica['DbiResourceId']}/app" in d for d in documents), role
 
     (proxy,) = rds.describe_db_proxies(DBProxyName=out["database_proxy_name"])["DBProxies"]
     assert proxy["RequireTLS"] is True

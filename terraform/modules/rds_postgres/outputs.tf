@@ -33,6 +33,11 @@ output "replica_address" {
   value       = try(aws_db_instance.replica[0].address, null)
 }
 
+output "replica_resource_id" {
+  description = "DbiResourceId of the read replica (the resource of rds-db:connect to it), or null without create_replica."
+  value       = try(aws_db_instance.replica[0].resource_id, null)
+}
+
 output "proxy_name" {
   description = "Name of the RDS Proxy, or null without create_proxy."
   value       = try(aws_db_proxy.this[0].name, null)

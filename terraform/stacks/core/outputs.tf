@@ -68,6 +68,11 @@ output "database_replica_identifier" {
   value       = module.database.replica_identifier
 }
 
+output "database_reader_endpoint" {
+  description = "Host the services read from (DB_READER_HOST): the read replica, or the writer's host without one."
+  value       = local.database_reader_endpoint
+}
+
 output "database_proxy_name" {
   description = "Name of the RDS Proxy, or null without one."
   value       = module.database.proxy_name

@@ -1,27 +1,30 @@
 # The services on Fargate: one execution role (pull, logs, inject secrets), a task role per
 # service (its secrets, IAM login to the database), task definition, service and autoscaling.
 locals {
-  public_service = one([for name, service in var.services : name if service.public])
+  public_service           = one([for name, service in var.services : name if service.public])
+  database_reader_endpoint = coalesce(module.database.replica_address, module.database.proxy_endpoint, module.database.address)
 
   # Connection settings every service gets; credentials come as secrets, never as values.
   service_environment = {
-    DB_HOST      = coalesce(module.database.proxy_endpoint, module.database.address)
-    DB_PORT      = "5432"
-    DB_NAME      = "app"
-    DB_USER      = "app" # IAM authentication: the task role's rds-db:connect, no password
-    DB_SSL_MODE  = "verify-full"
-    REDIS_HOST   = module.cache.primary_endpoint
-    REDIS_PORT   = "6379"
-    REDIS_TLS    = "true"
-    AWS_REGION   = var.region
-    CHAINOPS_ENV = var.environment
+    DB_HOST = coalesce(module.database.proxy_endpoint, module.database.address)
+    # Reads that may lag go to the replica; without one, to the writer's host.
+    DB_READER_HOST = local.database_reader_endpoint
+    DB_PORT        = "5432"
+    DB_NAME        = "app"
+    DB_USER        = "app" # IAM authentication: the task role's rds-db:connect, no password
+    DB_SSL_MODE    = "verify-full"
+    REDIS_HOST     = module.cache.primary_endpoint
+    REDIS_PORT     = "6379"
+    REDIS_TLS      = "true"
+    AWS_REGION     = var.region
+    CHAINOPS_ENV   = var.environment
   }
   service_secrets = {
     APP_SETTINGS     = aws_secretsmanager_secret.app.arn
     REDIS_AUTH_TOKEN = aws_secretsmanager_secret.redis_auth.arn
   }
   db_connect_resources = [
-    for id in [module.database.resource_id, module.database.proxy_resource_id] :
+    for id in [module.database.resource_id, module.database.proxy_resource_id, module.database.replica_resource_id] :
     "arn:${local.partition}:rds-db:${var.region}:${local.account_id}:dbuser:${id}/app" if id != null
   ]
 }
