@@ -215,6 +215,21 @@ def test_iam_baseline_policies(deployment: Deployment) -> None:
     assert _as_list(deploy["EcrPushOwnRepositories"]["Resource"]) == [
         "arn:aws:ecr:us-east-1:123456789012:repository/chainops-lab-*"
     ]
+    # The SSM connection's transfer bucket (the AWS inventories' ansible_aws_ssm_bucket_name):
+    # the CI role moves files through it and its key; objects are transient.
+    bucket = deployment.outputs["foundation"]["ssm_transfer_bucket"]
+    assert bucket == "chainops-lab-ssm-transfer"
+    assert _as_list(deploy["TransferFilesOverSsm"]["Resource"]) == [f"arn:aws:s3:::{bucket}/*"]
+    assert set(_as_list(deploy["EncryptTransferFiles"]["Action"])) == {
+        "kms:GenerateDataKey",
+        "kms:Decrypt",
+    }
+    s3 = deployment.client("s3")
+    (rule,) = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"]
+    assert rule["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "aws:kms"
+    assert s3.get_bucket_versioning(Bucket=bucket).get("Status") != "Enabled"
+    rules = s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
+    assert {r["ID"]: r.get("Expiration", {}).get("Days") for r in rules}["transient"] == 1
 
 
 # --- blockchain --------------------------------------------------------------------------------

@@ -95,6 +95,26 @@ data "aws_iam_policy_document" "ci" {
     resources = ["arn:${local.partition}:ecs:${local.region}:${local.account_id}:service/${local.name}/*"]
   }
 
+  dynamic "statement" {
+    for_each = module.ssm_transfer_bucket
+
+    content {
+      sid       = "TransferFilesOverSsm"
+      actions   = ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"]
+      resources = ["${statement.value.arn}/*"]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = module.ssm_transfer_kms
+
+    content {
+      sid       = "EncryptTransferFiles"
+      actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
+      resources = [statement.value.arn]
+    }
+  }
+
   statement {
     sid       = "ReadTerraformState"
     actions   = ["s3:GetObject", "s3:ListBucket"]
@@ -106,7 +126,7 @@ module "ci_role" {
   source = "../../modules/iam_role"
 
   name               = "${local.name}-ci"
-  description        = "GitHub Actions: push images, roll out services, read Terraform state."
+  description        = "GitHub Actions: push images, roll out services, read Terraform state, move files over SSM."
   assume_role_policy = data.aws_iam_policy_document.ci_trust.json
   inline_policies    = { deploy = data.aws_iam_policy_document.ci.json }
 }

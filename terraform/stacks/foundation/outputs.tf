@@ -70,3 +70,8 @@ output "parameter_reader_instance_profile" {
   description = "Instance profile of the parameter reader role."
   value       = module.parameter_reader_role.instance_profile_name
 }
+
+output "ssm_transfer_bucket" {
+  description = "Bucket of the SSM connection's file transfers, or null without one."
+  value       = try(module.ssm_transfer_bucket["this"].id, null)
+}

@@ -114,3 +114,14 @@ variable "break_glass_max_session_duration" {
   type        = number
   default     = 3600
 }
+
+variable "ssm_transfer_bucket" {
+  description = "Bucket the SSM connection (amazon.aws.aws_ssm) moves files through, globally unique; the AWS inventories read the same value as ansible_aws_ssm_bucket_name. Null: no bucket."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.ssm_transfer_bucket == null || can(regex("^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$", var.ssm_transfer_bucket))
+    error_message = "The ssm_transfer_bucket must be 3-63 lowercase letters, digits and hyphens (a bucket name), or null."
+  }
+}
