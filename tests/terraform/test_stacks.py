@@ -9,11 +9,17 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Mapping
+from enum import StrEnum
 from typing import Any
 
 import pytest
 
+from chainops.consumer import permissions as consumer
+from chainops.consumer.config import ConsumerConfig
+from chainops.consumer.layout import LAKE_PREFIX
 from chainops.lab.hosts import nodes
+from chainops.listener import permissions as listener
 from tests.terraform.harness import Deployment
 
 pytestmark = pytest.mark.minutes(14)
@@ -347,13 +353,14 @@ def test_stream_queue_and_tables(deployment: Deployment) -> None:
 
 
 def test_data_lake_tiers_and_alarms(deployment: Deployment) -> None:
-    """Raw events tier down to Deep Archive; the SLA and dead-letter alarms notify the topic."""
+    """Landed events tier down to Deep Archive; the SLA and dead-letter alarms notify the topic."""
     out = deployment.outputs["blockchain"]
     rules = deployment.client("s3").get_bucket_lifecycle_configuration(
         Bucket=out["data_lake_bucket"]
     )["Rules"]
-    (raw,) = [r for r in rules if r["ID"] == "raw-events-tiers"]
-    tiers = sorted((t["Days"], t["StorageClass"]) for t in raw["Transitions"])
+    (events,) = [r for r in rules if r["ID"] == "events-tiers"]
+    assert events["Filter"]["Prefix"] == f"{LAKE_PREFIX}/"  # where the consumers write
+    tiers = sorted((t["Days"], t["StorageClass"]) for t in events["Transitions"])
     assert tiers == [(30, "STANDARD_IA"), (90, "GLACIER_IR"), (365, "DEEP_ARCHIVE")]
     alarms = deployment.client("cloudwatch").describe_alarms(
         AlarmNames=list(out["alarm_names"].values())
@@ -364,29 +371,88 @@ def test_data_lake_tiers_and_alarms(deployment: Deployment) -> None:
     assert backlog["Threshold"] == 60000
 
 
-def test_listener_and_consumer_roles_are_scoped_to_the_stack(deployment: Deployment) -> None:
-    """The listener writes only the stream and its checkpoints; the consumer not the checkpoints."""
+def _grants(statements: dict[str, dict[str, Any]]) -> dict[str, tuple[set[str], set[str]]]:
+    """Sid -> (actions, resources) of an Allow policy."""
+    return {
+        sid: (set(_as_list(s["Action"])), set(_as_list(s["Resource"])))
+        for sid, s in statements.items()
+    }
+
+
+def _by_resource(actions: Mapping[str, frozenset[StrEnum]]) -> dict[StrEnum, set[str]]:
+    grants: dict[StrEnum, set[str]] = {}
+    for action, kinds in actions.items():
+        for kind in kinds:
+            grants.setdefault(kind, set()).add(action)
+    return grants
+
+
+def _via(services: frozenset[str]) -> dict[str, dict[str, Any]]:
+    values = sorted(f"{service}.us-east-1.amazonaws.com" for service in services)
+    return {"StringEquals": {"kms:ViaService": values[0] if len(values) == 1 else values}}
+
+
+def _expected(
+    actions: Mapping[str, frozenset[StrEnum]],
+    key_use: Mapping[str, frozenset[str]],
+    *,
+    arns: Mapping[StrEnum, str],
+    key: str,
+) -> dict[str, tuple[set[str], set[str]]]:
+    """The statements a permission list asks for: one per resource kind, one per key action."""
+    grants = {kind.value: (acts, {arns[kind]}) for kind, acts in _by_resource(actions).items()}
+    for action in key_use:
+        grants[f"Key{action.split(':')[1]}"] = ({action}, {key})
+    return grants
+
+
+def test_pipeline_roles_grant_exactly_what_the_code_calls(deployment: Deployment) -> None:
+    """The listener's and the consumer's policies are their packages' permission lists, each
+    action on the stack's resource of its kind, the key only through the services using it."""
     iam = deployment.client("iam")
     out = deployment.outputs["blockchain"]
-    stream, tables = out["stream_arn"], out["table_names"]
+    tables = {
+        key: f"arn:aws:dynamodb:us-east-1:123456789012:table/{name}"
+        for key, name in out["table_names"].items()
+    }
+    lake = f"arn:aws:s3:::{out['data_lake_bucket']}"
+    dlq = deployment.client("sqs").get_queue_attributes(
+        QueueUrl=out["dead_letter_queue_url"], AttributeNames=["QueueArn"]
+    )["Attributes"]["QueueArn"]
 
-    def inline(role_arn: str) -> dict[str, dict[str, Any]]:
-        name = role_arn.rsplit("/", 1)[1]
+    def inline(role: str) -> dict[str, dict[str, Any]]:
+        name = out["role_arns"][role].rsplit("/", 1)[1]
         return _statements(
             iam.get_role_policy(RoleName=name, PolicyName="pipeline")["PolicyDocument"]
         )
 
-    listener = inline(out["role_arns"]["listener"])
-    assert _as_list(listener["WriteEvents"]["Resource"]) == [stream]
-    assert _as_list(listener["Checkpoints"]["Resource"]) == [
-        f"arn:aws:dynamodb:us-east-1:123456789012:table/{tables['checkpoints']}"
-    ]
-    consumer = inline(out["role_arns"]["consumer"])
-    assert sorted(_as_list(consumer["LeasesAndIdempotency"]["Resource"])) == sorted(
-        f"arn:aws:dynamodb:us-east-1:123456789012:table/{tables[t]}"
-        for t in ("leases", "idempotency")
-    )
-    assert "kinesis:PutRecord" not in _as_list(consumer["ReadEvents"]["Action"])
+    listener_arns: dict[StrEnum, str] = {
+        listener.Resource.STREAM: out["stream_arn"],
+        listener.Resource.CHECKPOINT_TABLE: tables["checkpoints"],
+    }
+    consumer_arns: dict[StrEnum, str] = {
+        consumer.Resource.STREAM: out["stream_arn"],
+        consumer.Resource.LEASE_TABLE: tables["leases"],
+        consumer.Resource.IDEMPOTENCY_TABLE: tables["idempotency"],
+        consumer.Resource.LAKE_BUCKET: lake,
+        consumer.Resource.LAKE_OBJECTS: f"{lake}/{LAKE_PREFIX}/*",
+        consumer.Resource.DEAD_LETTER_QUEUE: dlq,
+        consumer.Resource.METRICS: "*",  # PutMetricData has no resource-level permissions
+    }
+    for role, permissions, arns in (
+        ("listener", listener, listener_arns),
+        ("consumer", consumer, consumer_arns),
+    ):
+        statements = inline(role)
+        assert _grants(statements) == _expected(
+            permissions.ACTIONS, permissions.KEY_USE, arns=arns, key=out["kms_key_arn"]
+        ), role
+        for action, services in permissions.KEY_USE.items():
+            assert statements[f"Key{action.split(':')[1]}"]["Condition"] == _via(services)
+    namespace = ConsumerConfig.model_fields["metrics_namespace"].default
+    assert inline("consumer")["Metrics"]["Condition"] == {
+        "StringEquals": {"cloudwatch:namespace": namespace}
+    }
 
 
 # --- core --------------------------------------------------------------------------------------

@@ -43,71 +43,136 @@ data "aws_iam_policy_document" "rpc" {
   }
 }
 
+# The listener's and the consumer's policies grant exactly the lists in
+# chainops.listener.permissions and chainops.consumer.permissions: one statement per resource
+# kind, its Sid the kind's name (tests/terraform/test_stacks.py compares them).
+
+locals {
+  # kms:ViaService value of each service that uses the pipeline key on a caller's behalf.
+  key_via = {
+    for service in ["dynamodb", "kinesis", "s3", "sqs"] :
+    service => "${service}.${local.region}.${data.aws_partition.current.dns_suffix}"
+  }
+}
+
 data "aws_iam_policy_document" "listener" {
   statement {
-    sid       = "WriteEvents"
-    actions   = ["kinesis:PutRecord", "kinesis:PutRecords", "kinesis:DescribeStreamSummary", "kinesis:ListShards"]
+    sid       = "Stream"
+    actions   = ["kinesis:DescribeStreamSummary", "kinesis:PutRecords"]
     resources = [module.events_stream.arn]
   }
 
   statement {
-    sid       = "Checkpoints"
-    actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"]
+    sid       = "CheckpointTable"
+    actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem"]
     resources = [module.tables["checkpoints"].arn]
   }
 
   statement {
-    sid       = "EncryptEvents"
-    actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
+    sid       = "KeyGenerateDataKey" # records put to the encrypted stream
+    actions   = ["kms:GenerateDataKey"]
     resources = [module.kms.arn]
-  }
-
-  statement {
-    sid       = "PublishOwnMetrics"
-    actions   = ["cloudwatch:PutMetricData"]
-    resources = ["*"] # PutMetricData has no resource-level permissions; the namespace is the scope
 
     condition {
       test     = "StringEquals"
-      variable = "cloudwatch:namespace"
-      values   = ["Chainops/Listener"]
+      variable = "kms:ViaService"
+      values   = [local.key_via.kinesis]
+    }
+  }
+
+  statement {
+    sid       = "KeyDecrypt" # the checkpoint table's key
+    actions   = ["kms:Decrypt"]
+    resources = [module.kms.arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = [local.key_via.dynamodb]
     }
   }
 }
 
 data "aws_iam_policy_document" "consumer" {
   statement {
-    sid = "ReadEvents"
+    sid = "Stream"
     actions = [
-      "kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords",
-      "kinesis:GetShardIterator", "kinesis:ListShards", "kinesis:SubscribeToShard",
-      "kinesis:RegisterStreamConsumer", "kinesis:DescribeStreamConsumer",
+      "kinesis:DescribeStreamSummary", "kinesis:GetRecords", "kinesis:GetShardIterator",
+      "kinesis:ListShards",
     ]
-    resources = [module.events_stream.arn, "${module.events_stream.arn}/consumer/*"]
+    resources = [module.events_stream.arn]
   }
 
   statement {
-    sid       = "LeasesAndIdempotency"
-    actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query", "dynamodb:ConditionCheckItem"]
-    resources = [module.tables["leases"].arn, module.tables["idempotency"].arn]
+    sid = "LeaseTable"
+    actions = [
+      "dynamodb:DeleteItem", "dynamodb:DescribeTable", "dynamodb:PutItem", "dynamodb:Scan",
+      "dynamodb:UpdateItem",
+    ]
+    resources = [module.tables["leases"].arn]
   }
 
   statement {
-    sid       = "WriteDataLake"
-    actions   = ["s3:PutObject", "s3:GetObject"]
-    resources = ["${module.data_lake.arn}/raw/*"]
+    sid = "IdempotencyTable"
+    actions = [
+      "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:DescribeTable",
+      "dynamodb:UpdateItem",
+    ]
+    resources = [module.tables["idempotency"].arn]
   }
 
   statement {
-    sid       = "RetryFailedEvents"
-    actions   = ["sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"]
-    resources = [module.retry_queue.arn]
+    sid       = "LakeBucket" # HeadBucket, which sends no prefix to condition on
+    actions   = ["s3:ListBucket"]
+    resources = [module.data_lake.arn]
   }
 
   statement {
-    sid       = "EncryptEvents"
-    actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
+    sid       = "LakeObjects"
+    actions   = ["s3:PutObject"]
+    resources = ["${module.data_lake.arn}/${local.lake_prefix}/*"]
+  }
+
+  statement {
+    sid       = "DeadLetterQueue"
+    actions   = ["sqs:GetQueueAttributes", "sqs:SendMessage"]
+    resources = [module.retry_queue.dlq_arn]
+  }
+
+  statement {
+    sid       = "Metrics"
+    actions   = ["cloudwatch:PutMetricData"]
+    resources = ["*"] # PutMetricData has no resource-level permissions; the namespace is the scope
+
+    condition {
+      test     = "StringEquals"
+      variable = "cloudwatch:namespace"
+      values   = [local.consumer_metrics_namespace]
+    }
+  }
+
+  statement {
+    sid       = "KeyDecrypt" # records read from the stream, the tables' key, SQS's data key
+    actions   = ["kms:Decrypt"]
     resources = [module.kms.arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = [local.key_via.dynamodb, local.key_via.kinesis, local.key_via.sqs]
+    }
+  }
+
+  statement {
+    sid       = "KeyGenerateDataKey" # objects put to the lake, messages sent to the queue
+    actions   = ["kms:GenerateDataKey"]
+    resources = [module.kms.arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = [local.key_via.s3, local.key_via.sqs]
+    }
   }
 }
 
@@ -126,7 +191,7 @@ module "consumer_role" {
   source = "../../modules/iam_role"
 
   name               = "${local.name}-consumer"
-  description        = "Event consumers: read the stream, lease shards, write the data lake, retry failures."
+  description        = "Event consumers: read the stream, lease shards, write the data lake, dead-letter poison records."
   assume_role_policy = data.aws_iam_policy_document.workload_trust.json
   inline_policies    = { pipeline = data.aws_iam_policy_document.consumer.json }
 }

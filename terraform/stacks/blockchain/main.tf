@@ -6,6 +6,11 @@ locals {
   partition  = data.aws_partition.current.partition
   region     = data.aws_region.current.name
 
+  # Where the consumers land events in the data lake: chainops.consumer.layout.LAKE_PREFIX.
+  lake_prefix = "events"
+  # The consumers' CloudWatch namespace: the default of ConsumerConfig.metrics_namespace.
+  consumer_metrics_namespace = "chainops/pipeline"
+
   # The foundation stack's resources are found by the tags its provider stamps on them.
   foundation_tags = { "chainops:stack" = "foundation", "chainops:environment" = var.environment }
 
@@ -133,8 +138,8 @@ module "data_lake" {
   force_destroy = var.force_destroy
 
   lifecycle_rules = {
-    raw-events-tiers = {
-      prefix = "raw/"
+    events-tiers = {
+      prefix = "${local.lake_prefix}/"
       transitions = [
         { days = var.data_lake_transitions.standard_ia_days, storage_class = "STANDARD_IA" },
         { days = var.data_lake_transitions.glacier_ir_days, storage_class = "GLACIER_IR" },
