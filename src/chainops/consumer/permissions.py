@@ -1,5 +1,5 @@
 """The AWS actions the consumer calls, each on the kind of resource it calls it on: the one
-list the blockchain stack's consumer policy grants (tests/consumer/test_permissions.py keeps it
+list the blockchain stack's consumer policy grants (tests/test_permissions.py keeps it
 equal to the package's calls, tests/terraform/test_stacks.py to the policy)."""
 
 from __future__ import annotations
