@@ -3,11 +3,13 @@ naming the files (docs may quote a value; they are not read by anything)."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 
 import pytest
 
 from chainops.paths import REPO_ROOT
+from tests.terraform.harness import inventory_inputs
 
 # value -> the only files (tracked, outside docs) allowed to spell it.
 HOMES = {
@@ -44,3 +46,13 @@ def test_value_is_spelled_only_in_its_home(value: str, homes: set[str]) -> None:
 def test_this_test_sees_tracked_files() -> None:
     """The check above is not vacuous: git grep finds the homes themselves."""
     assert _tracked_files_containing("10.88.0.1") >= HOMES["10.88.0.1"]
+
+
+def test_the_molecule_stack_retries_as_the_lab_inventory() -> None:
+    """The terraform_stack scenario's hand-written provider block keeps the lab's retries."""
+    versions = (
+        REPO_ROOT / "collections/ansible_collections/chainops/platform/roles/terraform_stack"
+        "/molecule/default/stacks/archive/versions.tf"
+    ).read_text(encoding="utf-8")
+    retries = inventory_inputs("lab")["aws_provider"]["max_retries"]
+    assert re.search(rf"^\s*max_retries\s*=\s*{retries}\s*$", versions, re.M), versions

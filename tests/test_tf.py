@@ -199,7 +199,9 @@ def test_init_and_schema_offline_from_the_mirror(tmp_path: Path) -> None:
 
     init = _chainops_tf("init", "-input=false", "-no-color", cwd=tmp_path, env=env)
     assert init.returncode == 0, init.stdout + init.stderr
-    assert f"Installed hashicorp/aws v{AWS_VERSION}" in init.stdout
+    # From the mirror, through the plugin cache it was linked into (or, without one, installed).
+    installed = (f"Installed hashicorp/aws v{AWS_VERSION}", f"Using hashicorp/aws v{AWS_VERSION}")
+    assert any(line in init.stdout for line in installed), init.stdout
     lock = (tmp_path / ".terraform.lock.hcl").read_text(encoding="utf-8")
     assert f'provider "{AWS}"' in lock
     assert f'version     = "{AWS_VERSION}"' in lock
@@ -210,3 +212,46 @@ def test_init_and_schema_offline_from_the_mirror(tmp_path: Path) -> None:
     assert "aws_placement_group" in provider["resource_schemas"]
     placement_group = provider["resource_schemas"]["aws_placement_group"]["block"]["attributes"]
     assert {"name", "strategy", "partition_count", "spread_level", "arn"} <= set(placement_group)
+
+
+def test_seeded_cache_links_unpacked_packages_once(tmp_path: Path) -> None:
+    """Each unpacked mirror package is linked into the cache; a present entry is kept, a dangling
+    one replaced, and packed (zip) providers are left to Terraform."""
+    mirror = _fake_mirror(tmp_path / "mirror", AWS, "registry.terraform.io/hashicorp/random")
+    (mirror / "example.com/acme/thing").mkdir(parents=True)
+    (mirror / "example.com/acme/thing/terraform-provider-thing_1.0.0_linux_amd64.zip").touch()
+    cache = tmp_path / "cache"
+    kept = cache / "registry.terraform.io/hashicorp/random/1.0.0/linux_amd64"
+    kept.mkdir(parents=True)
+    dangling = cache / AWS / "1.0.0" / "linux_amd64"
+    dangling.parent.mkdir(parents=True)
+    dangling.symlink_to(tmp_path / "gone")
+
+    tf.seed_plugin_cache([mirror], cache)
+
+    assert dangling.resolve() == mirror / AWS / "1.0.0" / "linux_amd64"
+    assert kept.is_dir()
+    assert not kept.is_symlink()
+    assert not (cache / "example.com").exists()
+    assert not [p for p in cache.rglob(".*")]
+
+
+def test_a_lockless_init_leaves_the_shared_cache_entry_in_place(tmp_path: Path) -> None:
+    """A root without a lock file (a new root, a module's example) installs from the cache
+    instead of replacing the cache entry under concurrent runs (CI failed once on that race:
+    `fork/exec .terraform/providers/...: no such file or directory`)."""
+    mirror = _mirror_with_aws()
+    if mirror is None:
+        pytest.fail(f"no local mirror holds {AWS} {AWS_VERSION}")
+    config = tf.write_cli_config()
+    entry = config.parent / "plugin-cache" / AWS / AWS_VERSION / "linux_amd64"
+    before = entry.lstat()
+    assert entry.resolve() == (mirror / AWS / AWS_VERSION / "linux_amd64").resolve()
+
+    (tmp_path / "versions.tf").write_text(VERSIONS_TF, encoding="utf-8")
+    init = _chainops_tf("init", "-input=false", "-no-color", cwd=tmp_path)
+    assert init.returncode == 0, init.stdout + init.stderr
+    assert "from the shared cache directory" in init.stdout, init.stdout
+
+    after = entry.lstat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)

@@ -12,7 +12,10 @@ import pytest
 from chainops.lab.aws import clients
 from chainops.lab.settings import LabSettings
 from tests.helpers import run_playbook
+from tests.terraform.harness import inventory_inputs
 
+# The lab inventory's retries: a dropped connection is retried, as the stacks do.
+LAB_MAX_RETRIES = inventory_inputs("lab")["aws_provider"]["max_retries"]
 STACK = """
 terraform {
   required_version = ">= 1.6"
@@ -23,7 +26,7 @@ terraform {
 
 provider "aws" {
   region                      = "us-east-1"
-  max_retries                 = 1
+  max_retries                 = %(max_retries)d
   s3_use_path_style           = true
   skip_credentials_validation = true
   skip_requesting_account_id  = true
@@ -84,7 +87,7 @@ PLAY = """
 @pytest.fixture
 def stack(tmp_path: Path) -> Path:
     (tmp_path / "buckets").mkdir()
-    (tmp_path / "buckets" / "versions.tf").write_text(STACK)
+    (tmp_path / "buckets" / "versions.tf").write_text(STACK % {"max_retries": LAB_MAX_RETRIES})
     (tmp_path / "play.yml").write_text(PLAY)
     return tmp_path
 

@@ -15,7 +15,10 @@ import pytest
 
 from chainops import tf
 from chainops.lab.settings import LabSettings
+from tests.terraform.harness import inventory_inputs
 
+# The lab inventory's retries: a dropped connection is retried, as the stacks do.
+LAB_MAX_RETRIES = inventory_inputs("lab")["aws_provider"]["max_retries"]
 PROVIDER = """
 terraform {
   required_providers {
@@ -24,7 +27,7 @@ terraform {
 }
 provider "aws" {
   region                      = "us-east-1"
-  max_retries                 = 1
+  max_retries                 = %(max_retries)d
   s3_use_path_style           = true
   skip_credentials_validation = true
   skip_metadata_api_check     = true
@@ -78,7 +81,7 @@ class Root:
 def root(lab: LabSettings, tmp_path: Path) -> Iterator[Root]:
     if shutil.which(tf.binary()) is None:
         pytest.skip(f"no {tf.binary()} on PATH")
-    (tmp_path / "provider.tf").write_text(PROVIDER)
+    (tmp_path / "provider.tf").write_text(PROVIDER % {"max_retries": LAB_MAX_RETRIES})
     module = Root(tmp_path, lab)
     init = module.run("init")
     if init.returncode != 0:

@@ -11,8 +11,9 @@ terraform {
 }
 
 provider "aws" {
-  region                      = "us-east-1"
-  max_retries                 = 1
+  region = "us-east-1"
+  # As the lab inventory (inventories/lab/group_vars/all/terraform.yml): a dropped connection is retried.
+  max_retries                 = 2
   s3_use_path_style           = true
   skip_credentials_validation = true
   skip_requesting_account_id  = true
