@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 
 @pytest.fixture
-def group(autoscaling: Any, ec2: Any, image_id: str) -> str:
-    template = ec2.create_launch_template(
-        LaunchTemplateName="rpc",
-        LaunchTemplateData={"ImageId": image_id, "InstanceType": "t3.micro"},
-    )["LaunchTemplate"]["LaunchTemplateId"]
-    autoscaling.create_auto_scaling_group(
-        AutoScalingGroupName="rpc",
-        LaunchTemplate={"LaunchTemplateId": template},
-        MinSize=0,
-        MaxSize=1,
-        AvailabilityZones=["us-east-1a"],
-        DefaultInstanceWarmup=600,
-    )
-    return "rpc"
+def group(make_group: Callable[..., str]) -> str:
+    return make_group(MinSize=0, MaxSize=1, DefaultInstanceWarmup=600)
 
 
 def _target_tracking(autoscaling: Any, group: str, name: str, **extra: Any) -> dict[str, Any]:

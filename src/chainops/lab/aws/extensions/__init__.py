@@ -205,6 +205,32 @@ GAPS: tuple[Gap, ...] = (
         moto="copied into LaunchTemplateData.TagSpecifications: a perpetual diff",
         lab="kept on the template only",
     ),
+    Gap(
+        service="cloudwatch",
+        api="PutMetricAlarm state; alarm evaluation and actions",
+        moto="an alarm is born OK and never evaluated: it stays OK whatever its data (or the lack "
+        "of it), its actions never run, and an update resets its state",
+        lab="born INSUFFICIENT_DATA, an update keeps the state; every 10 s (and on POST "
+        "/moto-api/chainops/alarms/evaluate) each metric alarm is evaluated on its data as AWS "
+        "documents it (period, evaluation periods, datapoints to alarm, statistic or "
+        "percentile, missing-data treatment); a state change runs its SNS and Auto Scaling "
+        "actions; metric-math, composite and anomaly alarms are not evaluated",
+    ),
+    Gap(
+        service="cloudwatch",
+        api="DescribeAlarmHistory",
+        moto="not implemented (answers 500)",
+        lab="state updates with reasons, actions (succeeded or failed) and configuration "
+        "updates, newest first; AlarmName, HistoryItemType, dates, ScanBy and MaxRecords",
+    ),
+    Gap(
+        service="autoscaling",
+        api="PutScalingPolicy TargetTrackingScaling alarms; policies run by alarms",
+        moto="no alarm created and no policy ever run: a group never scales",
+        lab="the policy's AlarmHigh (3 of 3 above the target) and AlarmLow (15 of 15 below 90 %) "
+        "alarms created, replaced and deleted with the policy and its group; an alarm action "
+        "runs target tracking (ceil(capacity x metric / target)), simple and step policies",
+    ),
 )
 
 _installed: list[str] = []
@@ -217,6 +243,7 @@ def install() -> None:
     from chainops.lab.aws.extensions import (
         application_autoscaling,
         autoscaling_policies,
+        cloudwatch_alarms,
         ec2_launch_template_tags,
         ecs,
         elasticache,
@@ -227,6 +254,7 @@ def install() -> None:
         placement_groups,
         rds,
         s3_bucket_policy,
+        scaling_actions,
         sqs,
         sqs_redrive_allow,
     )
@@ -246,6 +274,8 @@ def install() -> None:
         autoscaling_policies,
         ec2_launch_template_tags,
         kinesis_tags,
+        cloudwatch_alarms,
+        scaling_actions,
     ):
         extension.install()
         _installed.append(extension.__name__.rsplit(".", 1)[1].rstrip("_"))
