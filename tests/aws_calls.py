@@ -28,9 +28,10 @@ class Call:
     where: str
 
 
-def _modules(package: Path) -> Iterator[tuple[str, ast.Module]]:
-    for path in sorted(package.rglob("*.py")):
-        yield path.name, ast.parse(path.read_text(), filename=str(path))
+def _modules(packages: tuple[Path, ...]) -> Iterator[tuple[str, ast.Module]]:
+    for package in packages:
+        for path in sorted(package.rglob("*.py")):
+            yield f"{package.name}/{path.name}", ast.parse(path.read_text(), filename=str(path))
 
 
 def _name(function: ast.expr) -> str | None:
@@ -60,11 +61,11 @@ def _literal_names(
     }
 
 
-def created_services(package: Path) -> set[str]:
-    """Service names the package creates clients for: `client("s3")`, or a name bound by a
+def created_services(*packages: Path) -> set[str]:
+    """Service names the packages create clients for: `client("s3")`, or a name bound by a
     comprehension over literal names (`client(s) for s in ("kinesis", "sqs")`)."""
     services: set[str] = set()
-    for _, module in _modules(package):
+    for _, module in _modules(packages):
         bound: dict[str, set[str]] = {}
         for node in ast.walk(module):
             if isinstance(node, ast.ListComp | ast.GeneratorExp | ast.SetComp):
@@ -89,12 +90,12 @@ def _operations(services: set[str]) -> dict[str, set[str]]:
     return methods
 
 
-def aws_calls(package: Path) -> list[Call]:
-    """Every attribute call in the package named like an operation of a service it creates a
+def aws_calls(*packages: Path) -> list[Call]:
+    """Every attribute call in the packages named like an operation of a service they create a
     client for (whatever the receiver is called), and every paginator or waiter of one."""
-    methods = _operations(created_services(package))
+    methods = _operations(created_services(*packages))
     calls: list[Call] = []
-    for filename, module in _modules(package):
+    for filename, module in _modules(packages):
         for node in ast.walk(module):
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
                 continue

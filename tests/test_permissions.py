@@ -1,7 +1,7 @@
 """Each service's permission list (chainops.<service>.permissions) is exactly the AWS calls its
-package makes: a boto3 call added fails here until its action is listed, and an action listed
-that nothing calls fails too (least privilege). The stacks grant the lists
-(tests/terraform/test_stacks.py)."""
+package and the pipeline's shared code (chainops.pipeline: the metrics publisher) make: a boto3
+call added fails here until its action is listed, and an action listed that nothing calls fails
+too (least privilege). The stacks grant the lists (tests/terraform/test_stacks.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pytest
 
 import chainops.consumer
 import chainops.listener
+import chainops.pipeline
 from chainops.consumer import permissions as consumer_permissions
 from chainops.listener import permissions as listener_permissions
 from tests.aws_calls import aws_calls, created_services
@@ -25,25 +26,26 @@ pytestmark = pytest.mark.parametrize(
 )
 
 
-def _source(package: ModuleType) -> Path:
-    return Path(str(package.__file__)).parent
+def _source(package: ModuleType) -> tuple[Path, Path]:
+    """The service's package and the pipeline code every service shares."""
+    return Path(str(package.__file__)).parent, Path(str(chainops.pipeline.__file__)).parent
 
 
 def test_every_call_has_its_action_in_the_list(
     package: ModuleType, permissions: ModuleType
 ) -> None:
     missing = [
-        call for call in aws_calls(_source(package)) if call.action not in permissions.ACTIONS
+        call for call in aws_calls(*_source(package)) if call.action not in permissions.ACTIONS
     ]
     assert missing == []
 
 
 def test_every_listed_action_is_called(package: ModuleType, permissions: ModuleType) -> None:
-    assert set(permissions.ACTIONS) == {call.action for call in aws_calls(_source(package))}
+    assert set(permissions.ACTIONS) == {call.action for call in aws_calls(*_source(package))}
 
 
 def test_the_key_is_used_through_services_the_package_calls(
     package: ModuleType, permissions: ModuleType
 ) -> None:
     """kms:ViaService names only services the package has clients for."""
-    assert set().union(*permissions.KEY_USE.values()) <= created_services(_source(package))
+    assert set().union(*permissions.KEY_USE.values()) <= created_services(*_source(package))

@@ -26,7 +26,7 @@ LEASES = "chainops-leases"
 IDEMPOTENCY = "chainops-idempotency"
 BUCKET = "chainops-lake"
 DLQ = "chainops-dlq"
-NAMESPACE = "chainops/pipeline"
+NAMESPACE = "Chainops/Consumer"
 CLI = [sys.executable, "-c", "import sys; from chainops.cli import main; sys.exit(main())"]
 CATCH_UP_S = 60
 # 2026-12-02T03:00:00Z: test events span this hour and the next.

@@ -37,7 +37,7 @@ def test_defaults() -> None:
     """Unset flags take the documented defaults; the consumer id is hostname-pid."""
     config = build_config(_parse(GOOD), {})
     assert (config.max_attempts, config.batch_limit, config.lease_seconds) == (3, 1000, 10)
-    assert config.metrics_namespace == "chainops/pipeline"
+    assert config.metrics_namespace == "Chainops/Consumer"
     assert config.idempotency_ttl_seconds == 7 * 86_400
     assert config.consumer_id.rsplit("-", 1)[1].isdigit()
 

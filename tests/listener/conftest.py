@@ -12,6 +12,7 @@ import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ import pytest
 
 from chainops.lab.aws import clients
 from chainops.lab.settings import LabSettings
+from chainops.listener.config import ListenerConfig
 from chainops.pipeline.events import Event, decode
 from tests.validator_node import FAST, Validator, start_validator_process
 
@@ -39,6 +41,20 @@ class Aws:
             TableName=TABLE, Key={"listener_id": {"S": LISTENER_ID}}, ConsistentRead=True
         ).get("Item")
         return None if item is None else int(item["slot"]["N"])
+
+    def metric_sums(self, name: str) -> list[float]:
+        """Per-minute sums of one of the listener's metrics for this stream (Chainops/Listener)."""
+        now = datetime.now(UTC)
+        answer = clients.client(self.settings, "cloudwatch").get_metric_statistics(
+            Namespace=ListenerConfig.model_fields["metrics_namespace"].default,
+            MetricName=name,
+            Dimensions=[{"Name": "Stream", "Value": self.stream}],
+            StartTime=now - timedelta(hours=1),
+            EndTime=now + timedelta(minutes=1),
+            Period=60,
+            Statistics=["Sum"],
+        )
+        return [float(point["Sum"]) for point in answer["Datapoints"]]
 
     def events(self) -> list[Event]:
         """Every record of every shard, from the start of the stream."""

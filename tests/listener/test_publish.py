@@ -28,7 +28,9 @@ def test_every_transaction_published_exactly_once_and_checkpoint_advances(
 ):
     """Each block's transactions land once each, skipped slots pass; SIGTERM checkpoints."""
     validator = start_validator("--skip-probability", "0.1")
-    listener = start_listener(validator, args=("--commitment", commitment))
+    listener = start_listener(
+        validator, args=("--commitment", commitment, "--metrics-interval-s", "1")
+    )
     first = listener.wait_logged("listener starting")["from_slot"]
     advance(lab_aws, first)
     checkpoint = lab_aws.checkpoint()
@@ -56,6 +58,11 @@ def test_every_transaction_published_exactly_once_and_checkpoint_advances(
     assert counters["gaps_detected"] == 0, "skipped slots are not gaps in the notifications"
     assert counters["events_published"] == len(events)
     assert counters["records_retried"] == 0
+
+    # The listener's metrics, as the block-processing-lag alarm reads them.
+    published = lab_aws.metric_sums("EventsPublished")
+    assert sum(published) == counters["events_published"]
+    assert lab_aws.metric_sums("SlotLag"), "slot lag sampled at least at exit"
 
 
 def test_missing_stream_stops_the_listener_at_start_with_exit_1(

@@ -47,7 +47,7 @@ class ConsumerConfig(BaseModel):
     )
     idempotency_ttl_days: int = Field(7, ge=1, le=365, description="days an event-id claim is kept")
     metrics_namespace: str = Field(
-        "chainops/pipeline", min_length=1, max_length=255, description="CloudWatch namespace"
+        "Chainops/Consumer", min_length=1, max_length=255, description="CloudWatch namespace"
     )
     endpoint_url: str | None = Field(
         None, description="AWS endpoint (the lab's); default AWS's own"

@@ -1,95 +1,10 @@
-"""The consumers' CloudWatch metrics, aggregated as statistic sets and flushed periodically.
-
-One PutMetricData call per flush carries every metric, so metrics cost no call per batch.
-"""
-
-from __future__ import annotations
-
-import logging
-import threading
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Literal
-
-from botocore.exceptions import BotoCoreError, ClientError
-
-log = logging.getLogger(__name__)
-
-Unit = Literal["Seconds", "Milliseconds", "Count"]
+"""The consumers' metric names (published by `chainops.pipeline.metrics.Metrics`)."""
 
 # Seconds from an event's block_time to its object being durable in S3.
 BLOCK_PROCESSING_LAG = "BlockProcessingLag"
+# How far the consumer's shard iterator is behind the stream's tip: the event backlog.
 MILLIS_BEHIND_LATEST = "MillisBehindLatest"
 RECORDS_PER_BATCH = "RecordsPerBatch"
 EVENTS_LANDED = "EventsLanded"
 DUPLICATES_DROPPED = "DuplicatesDropped"
 DEAD_LETTERED = "DeadLettered"
-
-
-@dataclass(slots=True)
-class _Statistics:
-    unit: Unit
-    count: int = 0
-    total: float = 0.0
-    low: float = 0.0
-    high: float = 0.0
-
-    def add(self, value: float) -> None:
-        self.low = value if self.count == 0 else min(self.low, value)
-        self.high = value if self.count == 0 else max(self.high, value)
-        self.count += 1
-        self.total += value
-
-
-class Metrics:
-    def __init__(
-        self,
-        cloudwatch: Any,
-        *,
-        namespace: str,
-        stream: str,
-        clock: Callable[[], float],
-        interval_seconds: float = 10.0,
-    ) -> None:
-        self._cloudwatch = cloudwatch
-        self._namespace = namespace
-        self._dimensions = [{"Name": "Stream", "Value": stream}]
-        self._clock = clock
-        self._interval = interval_seconds
-        self._pending: dict[str, _Statistics] = {}
-        self._lock = threading.Lock()  # shard threads observe at once
-        self._flushed_at = clock()
-
-    def observe(self, name: str, value: float, unit: Unit) -> None:
-        with self._lock:
-            self._pending.setdefault(name, _Statistics(unit)).add(value)
-
-    def flush(self, *, force: bool = False) -> None:
-        """Publish what was observed when the interval is up (or now, when forced)."""
-        with self._lock:
-            if not self._pending:
-                return
-            if not force and self._clock() - self._flushed_at < self._interval:
-                return
-            data = [
-                {
-                    "MetricName": name,
-                    "Dimensions": self._dimensions,
-                    "Unit": stats.unit,
-                    "StatisticValues": {
-                        "SampleCount": stats.count,
-                        "Sum": stats.total,
-                        "Minimum": stats.low,
-                        "Maximum": stats.high,
-                    },
-                }
-                for name, stats in self._pending.items()
-            ]
-            try:
-                self._cloudwatch.put_metric_data(Namespace=self._namespace, MetricData=data)
-            except (ClientError, BotoCoreError) as error:
-                # Metrics must not stop the landing: keep the statistics for the next flush.
-                log.warning("metrics not published", extra={"error": str(error)})
-                return
-            self._pending.clear()
-            self._flushed_at = self._clock()

@@ -48,7 +48,7 @@ ACTIONS: Mapping[str, frozenset[Resource]] = MappingProxyType(
         # service.connect: the queue exists; sinks.DeadLetterQueue: poison records.
         "sqs:GetQueueAttributes": frozenset({_R.DEAD_LETTER_QUEUE}),
         "sqs:SendMessage": frozenset({_R.DEAD_LETTER_QUEUE}),
-        # metrics.Metrics: one call per flush.
+        # chainops.pipeline.metrics.Metrics: one call per flush.
         "cloudwatch:PutMetricData": frozenset({_R.METRICS}),
     }
 )

@@ -23,11 +23,11 @@ from botocore.exceptions import BotoCoreError, ClientError
 from chainops.consumer.config import ConsumerConfig
 from chainops.consumer.idempotency import CONCURRENCY, IdempotencyTable
 from chainops.consumer.leases import LeaseTable, LostLease, plan
-from chainops.consumer.metrics import Metrics
 from chainops.consumer.sinks import DeadLetterQueue, Lake
 from chainops.consumer.stream import StreamReader
 from chainops.consumer.worker import CrashPoint, Services, ShardWorker
 from chainops.daemon import log_json
+from chainops.pipeline.metrics import Metrics
 
 log = logging.getLogger(__name__)
 

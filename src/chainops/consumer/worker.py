@@ -17,10 +17,10 @@ from chainops.consumer import layout
 from chainops.consumer import metrics as names
 from chainops.consumer.idempotency import IdempotencyTable
 from chainops.consumer.leases import SHARD_END, InFlight, Lease, LeaseTable, Shard
-from chainops.consumer.metrics import Metrics
 from chainops.consumer.sinks import DeadLetterQueue, Lake
 from chainops.consumer.stream import Page, Record, ShardSource
 from chainops.pipeline.events import decode
+from chainops.pipeline.metrics import Metrics
 
 log = logging.getLogger(__name__)
 

@@ -82,6 +82,12 @@ class ListenerConfig(BaseModel):
     stats_interval_s: float = Field(
         30.0, gt=0, le=86_400, description="seconds between counter logs"
     )
+    metrics_namespace: str = Field(
+        "Chainops/Listener", min_length=1, max_length=255, description="CloudWatch namespace"
+    )
+    metrics_interval_s: float = Field(
+        60.0, gt=0, le=3600, description="seconds between metric publications"
+    )
     shutdown_timeout_s: float = Field(
         20.0, gt=0, le=3600, description="longest flush on SIGTERM, in seconds"
     )

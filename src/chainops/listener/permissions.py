@@ -14,6 +14,7 @@ class Resource(StrEnum):
 
     STREAM = "Stream"
     CHECKPOINT_TABLE = "CheckpointTable"
+    METRICS = "Metrics"  # the config's metrics_namespace (PutMetricData has no resource ARN)
 
 
 _R = Resource
@@ -26,6 +27,8 @@ ACTIONS: Mapping[str, frozenset[Resource]] = MappingProxyType(
         # checkpoint.CheckpointStore: load at start, then conditional advances.
         "dynamodb:GetItem": frozenset({_R.CHECKPOINT_TABLE}),
         "dynamodb:UpdateItem": frozenset({_R.CHECKPOINT_TABLE}),
+        # service.Listener._meter: one call per metrics interval (chainops.pipeline.metrics).
+        "cloudwatch:PutMetricData": frozenset({_R.METRICS}),
     }
 )
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import gc
 import logging
 import signal
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -33,10 +35,15 @@ from chainops.listener.rpc import Node, NodePool, NodeUnavailable, RpcError
 from chainops.listener.slots import SlotFollower
 from chainops.listener.stats import Counters
 from chainops.listener.tracker import SlotTracker
+from chainops.pipeline.metrics import Metrics
 
 log = logging.getLogger(__name__)
 RPC_TIMEOUT_S = 10.0
 GC_GEN0_THRESHOLD = 50_000  # allocations between young-generation collections (default 700)
+# The listener's metrics (namespace: the config's metrics_namespace, dimension Stream).
+SLOT_LAG = "SlotLag"  # slots between the node's processed tip and the last slot fully published
+EVENTS_PUBLISHED = "EventsPublished"
+METER_SAMPLE_S = 5.0  # metrics are sampled this often (at most), published each interval
 SAMPLE_REFRESH_S = 60.0  # Agave's sample period; until the first sample, every slot-time x 20
 
 
@@ -55,14 +62,25 @@ class Pipeline:
 class Listener:
     """One run of the service, from the checkpoint to a stop (signal or fatal error)."""
 
-    def __init__(self, config: ListenerConfig, *, kinesis: Any, dynamodb: Any) -> None:
+    def __init__(
+        self, config: ListenerConfig, *, kinesis: Any, dynamodb: Any, cloudwatch: Any
+    ) -> None:
         self.config = config
         self.counters = Counters()
         self.clock = ChainClock()
         self.store = CheckpointStore(
             dynamodb, table=config.checkpoint_table, listener_id=config.listener_id
         )
-        self.executor = ThreadPoolExecutor(config.max_in_flight + 1, thread_name_prefix="aws")
+        self.metrics = Metrics(
+            cloudwatch,
+            namespace=config.metrics_namespace,
+            stream=config.stream,
+            clock=time.monotonic,
+            interval_seconds=config.metrics_interval_s,
+        )
+        self._published_metered = 0  # events_published at the last metrics sample
+        # PutRecords in flight, the checkpoint and the metrics each take a thread.
+        self.executor = ThreadPoolExecutor(config.max_in_flight + 2, thread_name_prefix="aws")
         self.kinesis = kinesis
         self.saved: int | None = None
 
@@ -124,6 +142,7 @@ class Listener:
         background = [
             asyncio.create_task(self._checkpoints(tracker), name="checkpointer"),
             asyncio.create_task(self._report(tracker, queue), name="stats"),
+            asyncio.create_task(self._meter(pipeline.follower, tracker), name="metrics"),
         ]
         waits = [
             asyncio.create_task(stop.wait()),
@@ -148,6 +167,8 @@ class Listener:
             task.cancel()
         await asyncio.gather(*rest, return_exceptions=True)
         await self._checkpoint(tracker.watermark)
+        self._observe(pipeline.follower, tracker)
+        await self._in_thread(functools.partial(self.metrics.flush, force=True))
         self.executor.shutdown(wait=False, cancel_futures=True)
         extra = {"checkpoint": self.saved, "counters": self.counters.as_dict()}
         if error is not None:
@@ -236,12 +257,28 @@ class Listener:
                 },
             )
 
+    async def _meter(self, follower: SlotFollower, tracker: SlotTracker) -> None:
+        every = min(METER_SAMPLE_S, self.config.metrics_interval_s)
+        while True:
+            await asyncio.sleep(every)
+            self._observe(follower, tracker)
+            await self._in_thread(self.metrics.flush)
+
+    def _observe(self, follower: SlotFollower, tracker: SlotTracker) -> None:
+        if follower.processed is not None:
+            lag = max(follower.processed - tracker.watermark, 0)
+            self.metrics.observe(SLOT_LAG, lag, "Count")
+        published = self.counters.events_published
+        self.metrics.observe(EVENTS_PUBLISHED, published - self._published_metered, "Count")
+        self._published_metered = published
+
     async def _in_thread(self, function: Any, *args: Any) -> Any:
         return await asyncio.get_running_loop().run_in_executor(self.executor, function, *args)
 
 
-def aws_clients(config: ListenerConfig) -> tuple[Any, Any]:
-    """Kinesis and DynamoDB clients; the listener retries itself, so botocore does not."""
+def aws_clients(config: ListenerConfig) -> tuple[Any, Any, Any]:
+    """Kinesis, DynamoDB and CloudWatch clients; the listener retries itself (metrics: at the
+    next flush), so botocore does not."""
     settings = Config(
         retries={"total_max_attempts": 1},
         max_pool_connections=config.max_in_flight + 2,
@@ -251,9 +288,9 @@ def aws_clients(config: ListenerConfig) -> tuple[Any, Any]:
     session = boto3.session.Session(region_name=config.region)
     clients = [
         session.client(name, endpoint_url=config.endpoint_url, config=settings)
-        for name in ("kinesis", "dynamodb")
+        for name in ("kinesis", "dynamodb", "cloudwatch")
     ]
-    return clients[0], clients[1]
+    return clients[0], clients[1], clients[2]
 
 
 def relax_gc() -> None:
@@ -270,7 +307,7 @@ def run(config: ListenerConfig) -> int:
     """The foreground service: JSON logs on stderr; SIGTERM/SIGINT flush, checkpoint, exit 0."""
     log_json()
     try:
-        kinesis, dynamodb = aws_clients(config)
+        kinesis, dynamodb, cloudwatch = aws_clients(config)
     except BotoCoreError as error:  # no region, a malformed endpoint
         log.error("listener failed", extra={"error": str(error)})
         return 1
@@ -282,7 +319,8 @@ def run(config: ListenerConfig) -> int:
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)
         try:
-            return await Listener(config, kinesis=kinesis, dynamodb=dynamodb).serve(stop)
+            listener = Listener(config, kinesis=kinesis, dynamodb=dynamodb, cloudwatch=cloudwatch)
+            return await listener.serve(stop)
         except ListenerError as error:
             log.error("listener failed", extra={"error": str(error)})
             return 1

@@ -23,18 +23,30 @@ data "aws_iam_policy_document" "workload_trust" {
   }
 }
 
-data "aws_iam_policy_document" "rpc" {
+# Each role publishes metrics to its own namespace only: PutMetricData has no resource-level
+# permissions, so the namespace is the scope.
+data "aws_iam_policy_document" "metrics" {
+  for_each = {
+    rpc      = local.rpc_metrics_namespace
+    listener = local.listener_metrics_namespace
+    consumer = local.consumer_metrics_namespace
+  }
+
   statement {
-    sid       = "PublishOwnMetrics"
+    sid       = "Metrics"
     actions   = ["cloudwatch:PutMetricData"]
-    resources = ["*"] # PutMetricData has no resource-level permissions; the namespace is the scope
+    resources = ["*"]
 
     condition {
       test     = "StringEquals"
       variable = "cloudwatch:namespace"
-      values   = ["Chainops/RPC"]
+      values   = [each.value]
     }
   }
+}
+
+data "aws_iam_policy_document" "rpc" {
+  source_policy_documents = [data.aws_iam_policy_document.metrics["rpc"].json]
 
   statement {
     sid       = "ReadRpcParameters"
@@ -56,6 +68,8 @@ locals {
 }
 
 data "aws_iam_policy_document" "listener" {
+  source_policy_documents = [data.aws_iam_policy_document.metrics["listener"].json]
+
   statement {
     sid       = "Stream"
     actions   = ["kinesis:DescribeStreamSummary", "kinesis:PutRecords"]
@@ -94,6 +108,8 @@ data "aws_iam_policy_document" "listener" {
 }
 
 data "aws_iam_policy_document" "consumer" {
+  source_policy_documents = [data.aws_iam_policy_document.metrics["consumer"].json]
+
   statement {
     sid = "Stream"
     actions = [
@@ -137,18 +153,6 @@ data "aws_iam_policy_document" "consumer" {
     sid       = "DeadLetterQueue"
     actions   = ["sqs:GetQueueAttributes", "sqs:SendMessage"]
     resources = [module.retry_queue.dlq_arn]
-  }
-
-  statement {
-    sid       = "Metrics"
-    actions   = ["cloudwatch:PutMetricData"]
-    resources = ["*"] # PutMetricData has no resource-level permissions; the namespace is the scope
-
-    condition {
-      test     = "StringEquals"
-      variable = "cloudwatch:namespace"
-      values   = [local.consumer_metrics_namespace]
-    }
   }
 
   statement {

@@ -8,8 +8,11 @@ locals {
 
   # Where the consumers land events in the data lake: chainops.consumer.layout.LAKE_PREFIX.
   lake_prefix = "events"
-  # The consumers' CloudWatch namespace: the default of ConsumerConfig.metrics_namespace.
-  consumer_metrics_namespace = "chainops/pipeline"
+  # Each process publishes to its own namespace (the listener and consumer configs' default,
+  # tests/consumer/test_permissions.py and tests/listener/test_permissions.py).
+  rpc_metrics_namespace      = "Chainops/RPC"
+  listener_metrics_namespace = "Chainops/Listener"
+  consumer_metrics_namespace = "Chainops/Consumer"
 
   # The foundation stack's resources are found by the tags its provider stamps on them.
   foundation_tags = { "chainops:stack" = "foundation", "chainops:environment" = var.environment }
@@ -114,6 +117,7 @@ module "rpc_fleet" {
   capacity              = var.rpc_capacity
   scaling               = var.rpc_scaling
   instance_tags         = local.rpc_instance_tags
+  rpc_metric            = { namespace = local.rpc_metrics_namespace }
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -179,7 +183,7 @@ module "alarms" {
   alarms = {
     rpc-latency-p99 = {
       description        = "RPC p99 latency above the ${var.sla.rpc_latency_p99_ms} ms SLA."
-      namespace          = "Chainops/RPC"
+      namespace          = local.rpc_metrics_namespace
       metric_name        = "RequestLatency"
       dimensions         = { AutoScalingGroupName = module.rpc_fleet.autoscaling_group_name }
       extended_statistic = "p99"
@@ -188,21 +192,23 @@ module "alarms" {
     }
     block-processing-lag = {
       description        = "Listeners more than ${var.sla.block_lag_slots} slots behind the cluster tip."
-      namespace          = "Chainops/Listener"
-      metric_name        = "SlotLag"
+      namespace          = local.listener_metrics_namespace
+      metric_name        = "SlotLag" # chainops.listener.service.SLOT_LAG
+      dimensions         = { Stream = module.events_stream.name }
       statistic          = "Maximum"
       threshold          = var.sla.block_lag_slots
       evaluation_periods = 3
       treat_missing_data = "breaching" # a silent listener is a lagging listener
     }
     event-backlog = {
-      description        = "Oldest unread event older than ${var.sla.event_backlog_seconds} s: consumers fall behind."
-      namespace          = "AWS/Kinesis"
-      metric_name        = "GetRecords.IteratorAgeMilliseconds"
-      dimensions         = { StreamName = module.events_stream.name }
+      description        = "Consumers more than ${var.sla.event_backlog_seconds} s behind the stream's tip."
+      namespace          = local.consumer_metrics_namespace
+      metric_name        = "MillisBehindLatest" # chainops.consumer.metrics.MILLIS_BEHIND_LATEST
+      dimensions         = { Stream = module.events_stream.name }
       statistic          = "Maximum"
       threshold          = var.sla.event_backlog_seconds * 1000
       evaluation_periods = 3
+      treat_missing_data = "breaching" # no consumer reading is a growing backlog
     }
   }
 }

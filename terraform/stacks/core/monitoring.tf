@@ -86,10 +86,16 @@ resource "aws_cloudwatch_dashboard" "this" {
       {
         type = "metric", x = 12, y = 0, width = 12, height = 6
         properties = {
-          title   = "RPC latency p99 and slot lag"
-          region  = var.region
-          metrics = [["Chainops/RPC", "RequestLatency", { stat = "p99" }], ["Chainops/Listener", "SlotLag", { stat = "Maximum" }]]
-          period  = 60
+          title  = "RPC latency p99, listener slot lag, consumer backlog"
+          region = var.region
+          # What the blockchain stack's processes publish, with their dimensions: the RPC
+          # group and the events stream are named after the environment there.
+          metrics = [
+            ["Chainops/RPC", "RequestLatency", "AutoScalingGroupName", "${local.name}-rpc", { stat = "p99" }],
+            ["Chainops/Listener", "SlotLag", "Stream", "${local.name}-events", { stat = "Maximum", yAxis = "right" }],
+            ["Chainops/Consumer", "MillisBehindLatest", "Stream", "${local.name}-events", { stat = "Maximum" }],
+          ]
+          period = 60
         }
       },
       {
