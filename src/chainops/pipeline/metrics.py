@@ -52,7 +52,9 @@ class Metrics:
         self._interval = interval_seconds
         self._pending: dict[str, _Statistics] = {}
         self._lock = threading.Lock()  # shard threads observe at once
-        self._flushed_at = clock()
+        # The first observations go out at once: an alarm on a process that just started
+        # (missing data treated as breaching) sees it alive within one evaluation.
+        self._flushed_at: float | None = None
 
     def observe(self, name: str, value: float, unit: Unit) -> None:
         with self._lock:
@@ -63,7 +65,8 @@ class Metrics:
         with self._lock:
             if not self._pending:
                 return
-            if not force and self._clock() - self._flushed_at < self._interval:
+            due = self._flushed_at is None or self._clock() - self._flushed_at >= self._interval
+            if not (force or due):
                 return
             data = [
                 {

@@ -179,7 +179,13 @@ def test_state_changes_notify_sns_and_are_in_the_history(lab: LabSettings, cloud
     assert any(s.startswith(f"Failed to execute action {gone}") for s in summaries)
     assert summaries[-1] == 'Alarm "lag" created'
     updates = cloudwatch.describe_alarm_history(AlarmName="lag", HistoryItemType="StateUpdate")
-    assert len(updates["AlarmHistoryItems"]) == 1
+    to_alarm = [
+        item
+        for item in updates["AlarmHistoryItems"]
+        if item["HistorySummary"].endswith(" to ALARM")
+    ]
+    assert len(to_alarm) == 1
+    assert json.loads(to_alarm[0]["HistoryData"])["newState"]["stateValue"] == "ALARM"
 
 
 def test_disabled_actions_do_not_run(lab: LabSettings, cloudwatch: Any) -> None:

@@ -211,7 +211,8 @@ def _all_missing(rule: Rule, starts: Sequence[int]) -> Outcome:
         )
     if treatment == "ignore":
         return Outcome(None, f"no datapoints for {n} periods; the state is kept (ignore).", ())
-    return Outcome(INSUFFICIENT_DATA, f"Insufficient Data: {n} datapoints were unknown.", ())
+    unknown = f"{n} datapoint{' was' if n == 1 else 's were'} unknown"
+    return Outcome(INSUFFICIENT_DATA, f"Insufficient Data: {unknown}.", ())
 
 
 def _epoch(timestamp: datetime) -> float:

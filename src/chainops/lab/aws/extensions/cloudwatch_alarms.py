@@ -101,7 +101,11 @@ def evaluate_alarm(backend: Any, alarm: Any, now: datetime) -> bool:
         return False
     buckets = alarm_evaluation.bucket(_samples(backend, alarm), rule.period)
     outcome = alarm_evaluation.evaluate(rule, buckets, now)
-    if outcome.state is None or outcome.state == alarm.state_value:
+    if outcome.state is None:
+        return False
+    # A new alarm's first evaluation replaces "Unchecked" even when the state stays.
+    checked = outcome.state == alarm.state_value and alarm.state_reason == INITIAL_REASON
+    if outcome.state == alarm.state_value and not checked:
         return False
     old = alarm.state_value
     reason_data = {
@@ -137,7 +141,8 @@ def evaluate_alarm(backend: Any, alarm: Any, now: datetime) -> bool:
             },
         },
     )
-    _act(alarm, account_id, old, outcome, now)
+    if not checked:
+        _act(alarm, account_id, old, outcome, now)
     return True
 
 
