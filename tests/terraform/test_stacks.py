@@ -15,11 +15,13 @@ from typing import Any
 
 import pytest
 
+from chainops.consumer import metrics as consumer_metrics
 from chainops.consumer import permissions as consumer
 from chainops.consumer.config import ConsumerConfig
 from chainops.consumer.layout import LAKE_PREFIX
 from chainops.lab.hosts import nodes
 from chainops.listener import permissions as listener
+from chainops.listener.config import ListenerConfig
 from tests.terraform.harness import Deployment
 
 pytestmark = pytest.mark.minutes(14)
@@ -367,8 +369,9 @@ def test_data_lake_tiers_and_alarms(deployment: Deployment) -> None:
     )["MetricAlarms"]
     assert len(alarms) == 4
     assert all(a["AlarmActions"] == [out["alarm_topic_arn"]] for a in alarms)
-    (backlog,) = [a for a in alarms if a["MetricName"] == "GetRecords.IteratorAgeMilliseconds"]
+    (backlog,) = [a for a in alarms if a["MetricName"] == consumer_metrics.MILLIS_BEHIND_LATEST]
     assert backlog["Threshold"] == 60000
+    assert backlog["Dimensions"] == [{"Name": "Stream", "Value": out["stream_name"]}]
 
 
 def _grants(statements: dict[str, dict[str, Any]]) -> dict[str, tuple[set[str], set[str]]]:
@@ -429,6 +432,7 @@ def test_pipeline_roles_grant_exactly_what_the_code_calls(deployment: Deployment
     listener_arns: dict[StrEnum, str] = {
         listener.Resource.STREAM: out["stream_arn"],
         listener.Resource.CHECKPOINT_TABLE: tables["checkpoints"],
+        listener.Resource.METRICS: "*",  # PutMetricData has no resource-level permissions
     }
     consumer_arns: dict[StrEnum, str] = {
         consumer.Resource.STREAM: out["stream_arn"],
@@ -449,10 +453,42 @@ def test_pipeline_roles_grant_exactly_what_the_code_calls(deployment: Deployment
         ), role
         for action, services in permissions.KEY_USE.items():
             assert statements[f"Key{action.split(':')[1]}"]["Condition"] == _via(services)
-    namespace = ConsumerConfig.model_fields["metrics_namespace"].default
-    assert inline("consumer")["Metrics"]["Condition"] == {
-        "StringEquals": {"cloudwatch:namespace": namespace}
+    for role, config in (("listener", ListenerConfig), ("consumer", ConsumerConfig)):
+        namespace = config.model_fields["metrics_namespace"].default
+        assert inline(role)["Metrics"]["Condition"] == {
+            "StringEquals": {"cloudwatch:namespace": namespace}
+        }
+
+
+def test_pipeline_services_are_defined_as_on_aws_without_tasks(deployment: Deployment) -> None:
+    """The listener and consumer ECS services (none running in the lab) run the pipeline image
+    with their role, command and settings; the RPC fleet's group is behind the internal load
+    balancer the listener follows."""
+    out = deployment.outputs["blockchain"]
+    ecs = deployment.client("ecs")
+    names = out["pipeline_service_names"]
+    assert set(names) == {"listener", "consumer"}
+    services = ecs.describe_services(cluster="chainops-lab-pipeline", services=list(names.values()))
+    for name, service in zip(names, services["services"], strict=True):
+        assert service["desiredCount"] == 0
+        task = ecs.describe_task_definition(taskDefinition=service["taskDefinition"])
+        definition = task["taskDefinition"]
+        assert definition["taskRoleArn"] == out["role_arns"][name]
+        (container,) = definition["containerDefinitions"]
+        assert container["image"] == f"{out['pipeline_repository_url']}:lab"
+        assert container["command"] == [name]
+        environment = {e["name"]: e["value"] for e in container["environment"]}
+        assert environment["CHAINOPS_STREAM"] == out["stream_name"]
+    assert out["rpc_endpoint"].endswith(":8899")
+    groups = deployment.client("autoscaling").describe_auto_scaling_groups(
+        AutoScalingGroupNames=[out["rpc_autoscaling_group_name"]]
+    )["AutoScalingGroups"]
+    elbv2 = deployment.client("elbv2")
+    ports = {
+        elbv2.describe_target_groups(TargetGroupArns=[arn])["TargetGroups"][0]["Port"]
+        for arn in groups[0]["TargetGroupARNs"]
     }
+    assert ports == {8899, 8900}
 
 
 # --- core --------------------------------------------------------------------------------------
@@ -571,11 +607,18 @@ def test_core_services_run_private_and_scale_on_cpu_and_requests(deployment: Dep
     assert services["market-data-processor"]["loadBalancers"] == []
 
     scaling = deployment.client("application-autoscaling")
+    core = "service/chainops-lab/"  # the blockchain stack's pipeline has a cluster of its own
     targets = scaling.describe_scalable_targets(ServiceNamespace="ecs")["ScalableTargets"]
-    assert {(t["ResourceId"], t["MinCapacity"], t["MaxCapacity"]) for t in targets} == {
-        (f"service/chainops-lab/{name}", 1, 2) for name in services
-    }
-    policies = scaling.describe_scaling_policies(ServiceNamespace="ecs")["ScalingPolicies"]
+    assert {
+        (t["ResourceId"], t["MinCapacity"], t["MaxCapacity"])
+        for t in targets
+        if t["ResourceId"].startswith(core)
+    } == {(f"{core}{name}", 1, 2) for name in services}
+    policies = [
+        p
+        for p in scaling.describe_scaling_policies(ServiceNamespace="ecs")["ScalingPolicies"]
+        if p["ResourceId"].startswith(core)
+    ]
     metrics = {
         p["PolicyName"]: p["TargetTrackingScalingPolicyConfiguration"][
             "PredefinedMetricSpecification"

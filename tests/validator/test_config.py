@@ -68,3 +68,6 @@ def test_copies_of_the_rpc_port_agree_with_the_validators() -> None:
     network = (REPO_ROOT / "terraform/stacks/foundation/network.tf").read_text()
     rules = re.findall(r"JSON-RPC[^\n]*from_port = (\d+), to_port = (\d+)", network)
     assert set(rules) == {(str(DEFAULT_RPC_PORT), str(DEFAULT_RPC_PORT + 1))}
+    pipeline = (REPO_ROOT / "terraform/stacks/blockchain/pipeline.tf").read_text()
+    ports = re.findall(r"^\s*rpc_port\s*=\s*(\d+)", pipeline, re.MULTILINE)
+    assert ports == [str(DEFAULT_RPC_PORT)]

@@ -29,7 +29,7 @@ resource "aws_ecs_task_definition" "this" {
   memory                   = var.memory
   execution_role_arn       = var.execution_role_arn
   task_role_arn            = var.task_role_arn
-  container_definitions    = jsonencode([local.container])
+  container_definitions    = jsonencode([merge(local.container, var.command == null ? {} : { command = var.command })])
   tags                     = merge({ Name = var.name }, var.tags)
 
   runtime_platform {

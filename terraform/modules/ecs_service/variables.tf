@@ -18,6 +18,12 @@ variable "image" {
   type        = string
 }
 
+variable "command" {
+  description = "Arguments after the image's entrypoint (its CMD); null keeps the image's."
+  type        = list(string)
+  default     = null
+}
+
 variable "cpu" {
   description = "Task CPU units: 256, 512, 1024, 2048, 4096, 8192 or 16384."
   type        = number

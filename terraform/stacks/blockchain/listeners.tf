@@ -12,7 +12,7 @@ locals {
 }
 
 data "aws_subnets" "private" {
-  count = var.listener_hosts.count > 0 ? 1 : 0
+  count = local.app_tier ? 1 : 0
 
   filter {
     name   = "vpc-id"
@@ -24,7 +24,7 @@ data "aws_subnets" "private" {
 
 # The app tier's group: HTTPS to AWS APIs and the RPC fleet's JSON-RPC, nothing in.
 data "aws_security_group" "app" {
-  count = var.listener_hosts.count > 0 ? 1 : 0
+  count = local.app_tier ? 1 : 0
 
   vpc_id = data.aws_vpc.this.id
   tags   = merge(local.foundation_tags, { "chainops:tier" = "app" })

@@ -71,3 +71,18 @@ output "listener_instance_ids" {
   description = "IDs of the listener hosts (empty where the pipeline runs on ECS)."
   value       = aws_instance.listener[*].id
 }
+
+output "rpc_endpoint" {
+  description = "JSON-RPC URL of the RPC fleet's internal load balancer (PubSub: the next port); null without pipeline_services."
+  value       = var.pipeline_services == null ? null : "http://${aws_lb.rpc[0].dns_name}:${local.rpc_ports.rpc}"
+}
+
+output "pipeline_repository_url" {
+  description = "ECR repository the pipeline image is pushed to (tag: pipeline_services.image_tag); null without pipeline_services."
+  value       = try(module.pipeline_repository["enabled"].url, null)
+}
+
+output "pipeline_service_names" {
+  description = "ECS services of the pipeline in the pipeline cluster, by process (listener, consumer)."
+  value       = { for name, service in module.pipeline_service : name => service.service_name }
+}

@@ -98,6 +98,41 @@ variable "listener_hosts" {
   }
 }
 
+variable "pipeline_services" {
+  description = "The listener and the consumers as ECS Fargate services from the pipeline image (containers/pipeline), pushed to this stack's pipeline repository with image_tag: how AWS runs the pipeline. Task counts of 0 keep the definitions without tasks (the lab, which runs the pipeline on listener hosts). null: none."
+  type = object({
+    image_tag = string
+    listener = optional(object({
+      count  = optional(number, 1)
+      cpu    = optional(number, 512)
+      memory = optional(number, 1024)
+    }), {})
+    consumer = optional(object({
+      count  = optional(number, 2)
+      cpu    = optional(number, 512)
+      memory = optional(number, 1024)
+    }), {})
+    log_retention_days = optional(number, 30)
+  })
+  default = null
+
+  validation {
+    condition     = var.pipeline_services == null || can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", var.pipeline_services.image_tag))
+    error_message = "pipeline_services.image_tag must be an image tag (letters, digits, _ . -, up to 128)."
+  }
+
+  validation {
+    # One listener per checkpoint key: a second would publish every event twice.
+    condition     = var.pipeline_services == null || contains([0, 1], try(var.pipeline_services.listener.count, -1))
+    error_message = "pipeline_services.listener.count must be 0 or 1 (one listener per checkpoint; failover is the RPC load balancer's)."
+  }
+
+  validation {
+    condition     = var.pipeline_services == null || try(var.pipeline_services.consumer.count >= 0 && var.pipeline_services.consumer.count <= 16 && floor(var.pipeline_services.consumer.count) == var.pipeline_services.consumer.count, false)
+    error_message = "pipeline_services.consumer.count must be a whole number from 0 to 16 (consumers share the shards through leases)."
+  }
+}
+
 # --- Event pipeline --------------------------------------------------------------------------
 
 variable "stream_mode" {
