@@ -17,11 +17,13 @@ from typing import Any
 
 import aiohttp
 from aiohttp import WSCloseCode, WSMsgType, web
+from multidict import CIMultiDict
 from yarl import URL
 
 from chainops.rpcgateway.meter import Meter
 
 MAX_BODY = 50 * 1024 * 1024  # Agave's MAX_REQUEST_BODY_SIZE
+WHOLE_BODY = 256 * 1024  # answers up to this size are read whole, larger ones streamed
 MAX_CLIENT_MESSAGE = 1 << 20  # a PubSub request; the node's notifications have no limit here
 INTERNAL_ERROR = -32603  # JSON-RPC's code, as the node answered no request
 # The client's headers the node reads; the rest (Host, Connection, ...) are this hop's.
@@ -129,38 +131,45 @@ class Proxy:
             why = str(error) or type(error).__name__
             return await self._unavailable(request, body, 502, why), True
         async with upstream:
-            response = web.StreamResponse(status=upstream.status, reason=upstream.reason)
-            for name, value in upstream.headers.items():
-                if name.lower() not in HOP_BY_HOP:
-                    response.headers.add(name, value)
-            if upstream.content_length is not None:
-                response.content_length = upstream.content_length
-            try:
+            status, reason, length = upstream.status, upstream.reason, upstream.content_length
+            answer = CIMultiDict(
+                (name, value)
+                for name, value in upstream.headers.items()
+                if name.lower() not in HOP_BY_HOP
+            )
+            if length is not None and length <= WHOLE_BODY:
+                # Most answers: read whole, then sent in one write with the headers.
+                try:
+                    content = await upstream.read()
+                except (aiohttp.ClientError, TimeoutError) as error:
+                    return await self._unavailable(request, body, 502, str(error)), True
+                whole = web.Response(status=status, reason=reason, headers=answer, body=content)
+                return await _send(request, whole), False
+            response = web.StreamResponse(status=status, reason=reason, headers=answer)
+            if length is not None:
+                response.content_length = length
+            with contextlib.suppress(ConnectionResetError):  # the client went away
                 await response.prepare(request)
-                async for chunk in upstream.content.iter_any():
+                while chunk := await _read(upstream):
                     await response.write(chunk)
+                if chunk is None:  # the node broke off: the client sees the connection cut
+                    if request.transport is not None:
+                        request.transport.close()
+                    return response, True
                 await response.write_eof()
-            except ConnectionResetError:  # the client went away
-                return response, False
-            except (aiohttp.ClientError, TimeoutError):
-                # The node broke off after its headers: the client sees the connection cut.
-                if request.transport is not None:
-                    request.transport.close()
-                return response, True
         return response, False
 
     @staticmethod
     async def _unavailable(
         request: web.Request, body: bytes, status: int, why: str
     ) -> web.StreamResponse:
-        response = web.Response(
-            status=status,
-            body=error_body(body, f"upstream RPC node unavailable: {why}"),
-            content_type="application/json",
+        message = f"upstream RPC node unavailable: {why}"
+        return await _send(
+            request,
+            web.Response(
+                status=status, body=error_body(body, message), content_type="application/json"
+            ),
         )
-        await response.prepare(request)  # sent here, so the request's time includes it
-        await response.write_eof()
-        return response
 
     # -- PubSub -------------------------------------------------------------------------
     async def pubsub(self, request: web.Request) -> web.StreamResponse:
@@ -197,6 +206,22 @@ class Proxy:
             *(ws.close(code=WSCloseCode.GOING_AWAY) for ws in list(self._websockets)),
             return_exceptions=True,
         )
+
+
+async def _send(request: web.Request, response: web.Response) -> web.Response:
+    """Sent here rather than after the handler returns, so the request's time includes it."""
+    with contextlib.suppress(ConnectionResetError):  # the client went away
+        await response.prepare(request)
+        await response.write_eof()
+    return response
+
+
+async def _read(upstream: aiohttp.ClientResponse) -> bytes | None:
+    """The next chunk of the node's answer, b"" at its end, None if the node broke off."""
+    try:
+        return await upstream.content.readany()
+    except (aiohttp.ClientError, TimeoutError):
+        return None
 
 
 Socket = web.WebSocketResponse | aiohttp.ClientWebSocketResponse

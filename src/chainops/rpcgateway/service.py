@@ -56,6 +56,7 @@ class Gateway:
             timeout=aiohttp.ClientTimeout(total=None, sock_connect=CONNECT_TIMEOUT_S),
             connector=aiohttp.TCPConnector(limit=config.upstream_connections),
             auto_decompress=False,  # the node's bytes go to the client as they are
+            cookie_jar=aiohttp.DummyCookieJar(),  # a node sets none; not looking saves time
             skip_auto_headers=("User-Agent",),
         )
         proxy = Proxy(
