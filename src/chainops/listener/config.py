@@ -19,7 +19,7 @@ from solders.pubkey import Pubkey
 from chainops.listener.decode import DEFAULT_PROGRAMS
 from chainops.pipeline.events import MAX_BATCH_RECORDS
 from chainops.pipeline.names import StreamName, TableName
-from chainops.settings import Flag
+from chainops.settings import Flag, check_url
 
 Commitment = Literal["confirmed", "finalized"]
 
@@ -96,11 +96,7 @@ class ListenerConfig(BaseModel):
     @classmethod
     def _urls(cls, urls: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
         schemes = ("http", "https") if info.field_name == "rpc" else ("ws", "wss")
-        for url in urls:
-            parts = urlsplit(url)
-            if parts.scheme not in schemes or not parts.hostname:
-                raise ValueError(f"{url!r} is not a {'/'.join(schemes)} URL")
-        return urls
+        return tuple(check_url(url, schemes) for url in urls)
 
     @field_validator("programs")
     @classmethod

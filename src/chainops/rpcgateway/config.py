@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from chainops.settings import check_url
 from chainops.validator.config import DEFAULT_RPC_PORT
 
 _SCHEMES = {"upstream_rpc": ("http", "https"), "upstream_ws": ("ws", "wss")}
@@ -57,14 +58,7 @@ class GatewayConfig(BaseModel):
     @field_validator("upstream_rpc", "upstream_ws")
     @classmethod
     def _url(cls, url: str | None, info: ValidationInfo) -> str | None:
-        schemes = _SCHEMES[str(info.field_name)]
-        if url is not None:
-            parts = urlsplit(url)
-            if parts.scheme not in schemes or not parts.hostname:
-                raise ValueError(f"{url!r} is not a {'/'.join(schemes)} URL")
-            if parts.port == 0:  # a port out of range raises ValueError here too
-                raise ValueError(f"{url!r}: port 0")
-        return url
+        return None if url is None else check_url(url, _SCHEMES[str(info.field_name)])
 
     @property
     def pubsub_url(self) -> str:
