@@ -16,10 +16,10 @@ import re
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar, get_origin
+from typing import Annotated, Any, TypeVar, get_origin
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 from pydantic.fields import FieldInfo
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -28,6 +28,19 @@ DESCRIPTION = "Every flag may instead be set by its CHAINOPS_* variable; flags w
 EXIT_BAD_CONFIG = 2  # argparse's code for bad usage
 _MANY = (list, tuple, set, frozenset)
 _SEPARATORS = re.compile(r"[\s,]+")
+
+
+# Settings several services have, each service's model giving the default (its one home).
+AwsEndpoint = Annotated[
+    str | None, Field(description="AWS endpoint (the lab); AWS_ENDPOINT_URL works too")
+]
+AwsRegion = Annotated[str | None, Field(description="AWS region (default: boto3's)")]
+MetricsNamespace = Annotated[
+    str, Field(min_length=1, max_length=255, description="CloudWatch namespace")
+]
+MetricsInterval = Annotated[
+    float, Field(gt=0, le=3600, description="seconds between metric publications")
+]
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ import itertools
 import socket
 import threading
 import time
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import boto3
@@ -23,6 +22,7 @@ from chainops.pipeline.metrics import (
     Metrics,
     bucket_of,
 )
+from tests.helpers import metric_statistics
 
 NAMESPACE = "Test/Metrics"
 DIMENSIONS = {"AutoScalingGroupName": "rpc"}
@@ -34,18 +34,7 @@ def cloudwatch(lab: LabSettings) -> Any:
 
 
 def _statistics(cloudwatch: Any, name: str, **wanted: Any) -> list[dict[str, Any]]:
-    now = datetime.now(UTC)
-    answer = cloudwatch.get_metric_statistics(
-        Namespace=NAMESPACE,
-        MetricName=name,
-        Dimensions=[{"Name": k, "Value": v} for k, v in DIMENSIONS.items()],
-        StartTime=now - timedelta(minutes=10),
-        EndTime=now + timedelta(minutes=1),
-        Period=3600,
-        **wanted,
-    )
-    points: list[dict[str, Any]] = answer["Datapoints"]
-    return points
+    return metric_statistics(cloudwatch, NAMESPACE, name, DIMENSIONS, **wanted)
 
 
 def _client(lab: LabSettings, endpoint: str, read_timeout: float = 5) -> Any:

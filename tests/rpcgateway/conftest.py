@@ -5,15 +5,11 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +18,8 @@ import pytest
 from chainops.lab.aws import clients
 from chainops.lab.settings import LabSettings
 from chainops.rpcgateway.config import GatewayConfig
-from tests.validator_node import FAST, Validator, start_validator_process
+from tests.helpers import ServiceProcess, metric_statistics
+from tests.validator_node import FAST, Validator, module_validator
 
 GROUP = "chainops-test-rpc"
 NAMESPACE = GatewayConfig.model_fields["metrics_namespace"].default
@@ -30,33 +27,14 @@ CLI = [sys.executable, "-c", "import sys; from chainops.cli import main; sys.exi
 START_TIMEOUT_S = 30
 
 
-@pytest.fixture(scope="module")
-def validator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Validator]:
-    """One node with light load for the module's gateways (50 ms slots)."""
-    node = start_validator_process(
-        tmp_path_factory.mktemp("validator"), [*FAST, "--tps", "50", "--signers", "0"]
-    )
-    yield node
-    assert node.stop() == 0, node.log.read_text()
+# One node with light load for the module's gateways (50 ms slots).
+validator = module_validator("--tps", "50", "--signers", "0")
 
 
 @dataclass
-class GatewayProcess:
-    process: subprocess.Popen[bytes]
-    log: Path
+class GatewayProcess(ServiceProcess):
     rpc_url: str = ""
     ws_url: str = ""
-
-    def lines(self) -> list[dict[str, Any]]:
-        text = self.log.read_text()
-        return [json.loads(line) for line in text.splitlines() if line.startswith("{")]
-
-    def logged(self, message: str) -> list[dict[str, Any]]:
-        return [line for line in self.lines() if line["msg"] == message]
-
-    def terminate(self, timeout: float = 30) -> int:
-        self.process.send_signal(signal.SIGTERM)
-        return self.process.wait(timeout=timeout)
 
 
 @pytest.fixture
@@ -65,7 +43,7 @@ def start_gateway(tmp_path: Path, lab: LabSettings) -> Iterator[Callable[..., Ga
     lab; returned once it listens. Any still running afterwards are killed."""
     started: list[GatewayProcess] = []
 
-    def start(rpc_url: str, ws_url: str, *args: str, wait: bool = True) -> GatewayProcess:
+    def start(rpc_url: str, ws_url: str, *args: str) -> GatewayProcess:
         command = [
             *CLI, "rpc-gateway",
             "--host", "127.0.0.1", "--rpc-port", "0", "--ws-port", "0",
@@ -75,31 +53,15 @@ def start_gateway(tmp_path: Path, lab: LabSettings) -> Iterator[Callable[..., Ga
             *args,
         ]  # fmt: skip
         log = tmp_path / f"gateway-{len(started)}.log"
-        env = {**os.environ, **lab.aws_env()}
-        with log.open("wb") as out:
-            process = subprocess.Popen(command, stdout=out, stderr=out, env=env)
-        gateway = GatewayProcess(process, log)
+        gateway = GatewayProcess.spawn(command, log, {**os.environ, **lab.aws_env()})
         started.append(gateway)
-        if wait:
-            _wait_listening(gateway)
+        listening = gateway.wait_logged("gateway listening", timeout=START_TIMEOUT_S)
+        gateway.rpc_url, gateway.ws_url = listening["rpc"], listening["ws"]
         return gateway
 
     yield start
     for gateway in started:
-        if gateway.process.poll() is None:
-            gateway.process.kill()
-            gateway.process.wait()
-
-
-def _wait_listening(gateway: GatewayProcess) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if found := gateway.logged("gateway listening"):
-            gateway.rpc_url, gateway.ws_url = found[0]["rpc"], found[0]["ws"]
-            return
-        assert gateway.process.poll() is None, gateway.log.read_text()
-        time.sleep(0.05)
-    raise AssertionError(f"gateway did not start:\n{gateway.log.read_text()}")
+        gateway.kill()
 
 
 @dataclass(frozen=True)
@@ -132,19 +94,9 @@ def request(method: str, params: list[Any] | None = None, request_id: int = 1) -
 
 
 def statistics(lab: LabSettings, name: str, **wanted: Any) -> list[dict[str, Any]]:
-    """The gateway's metric `name` for GROUP over the last hour, as one datapoint a period."""
-    now = datetime.now(UTC)
-    answer = clients.client(lab, "cloudwatch").get_metric_statistics(
-        Namespace=NAMESPACE,
-        MetricName=name,
-        Dimensions=[{"Name": "AutoScalingGroupName", "Value": GROUP}],
-        StartTime=now - timedelta(hours=1),
-        EndTime=now + timedelta(minutes=1),
-        Period=3600,
-        **wanted,
-    )
-    points: list[dict[str, Any]] = answer["Datapoints"]
-    return points
+    """The gateway's metric `name` for GROUP over the last hour, as one datapoint."""
+    cloudwatch = clients.client(lab, "cloudwatch")
+    return metric_statistics(cloudwatch, NAMESPACE, name, {"AutoScalingGroupName": GROUP}, **wanted)
 
 
 __all__ = ["FAST", "GROUP", "Validator"]

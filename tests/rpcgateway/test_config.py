@@ -10,7 +10,7 @@ from chainops.paths import REPO_ROOT
 from chainops.rpcgateway.cli import build_config, register
 from chainops.rpcgateway.config import GatewayConfig
 from chainops.validator.config import DEFAULT_RPC_PORT
-from tests.helpers import check_documented_defaults
+from tests.helpers import check_documented_defaults, check_flags_carry_no_defaults
 
 REQUIRED = ["--upstream-rpc", "http://127.0.0.1:8999", "--group-name", "rpc"]
 
@@ -54,11 +54,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def test_the_cli_has_no_defaults_of_its_own() -> None:
     """A gateway setting's default exists once, in the model."""
-    commands = argparse.ArgumentParser().add_subparsers()
-    register(commands)
-    flags = [a for a in commands.choices["rpc-gateway"]._actions if a.option_strings[0] != "-h"]
-    assert {a.dest for a in flags} == set(GatewayConfig.model_fields)
-    assert all(a.default is argparse.SUPPRESS for a in flags)
+    check_flags_carry_no_defaults(register, "rpc-gateway", GatewayConfig)
     config = build_config(_parser().parse_args(["rpc-gateway", *REQUIRED]), {})
     assert config == GatewayConfig(upstream_rpc="http://127.0.0.1:8999", group_name="rpc")
     assert (config.rpc_port, config.ws_port) == (DEFAULT_RPC_PORT, DEFAULT_RPC_PORT + 1)

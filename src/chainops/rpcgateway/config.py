@@ -7,7 +7,13 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from chainops.settings import check_url
+from chainops.settings import (
+    AwsEndpoint,
+    AwsRegion,
+    MetricsInterval,
+    MetricsNamespace,
+    check_url,
+)
 from chainops.validator.config import DEFAULT_RPC_PORT
 
 _SCHEMES = {"upstream_rpc": ("http", "https"), "upstream_ws": ("ws", "wss")}
@@ -35,16 +41,10 @@ class GatewayConfig(BaseModel):
         max_length=255,
         description="Auto Scaling group name: the metrics' AutoScalingGroupName",
     )
-    metrics_namespace: str = Field(
-        "Chainops/RPC", min_length=1, max_length=255, description="CloudWatch namespace"
-    )
-    metrics_interval_s: float = Field(
-        60.0, gt=0, le=3600, description="seconds between metric publications"
-    )
-    endpoint_url: str | None = Field(
-        None, description="AWS endpoint (the lab); AWS_ENDPOINT_URL works too"
-    )
-    region: str | None = Field(None, description="AWS region (default: boto3's)")
+    metrics_namespace: MetricsNamespace = "Chainops/RPC"
+    metrics_interval_s: MetricsInterval = 60.0
+    endpoint_url: AwsEndpoint = None
+    region: AwsRegion = None
     upstream_timeout_s: float = Field(
         60.0, gt=0, le=3600, description="longest wait for the node's answer, in seconds"
     )

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from chainops.lab.aws import clients
 from chainops.lab.settings import LabSettings
+from tests.helpers import metric_statistics
 
 NAMESPACE = "Test/Percentiles"
-DIMENSIONS = [{"Name": "AutoScalingGroupName", "Value": "rpc"}]
+DIMENSIONS = {"AutoScalingGroupName": "rpc"}
+_DIMENSIONS = [{"Name": k, "Value": v} for k, v in DIMENSIONS.items()]
 
 
 @pytest.fixture
@@ -20,18 +21,7 @@ def cloudwatch(lab: LabSettings) -> Any:
 
 
 def _datapoints(cloudwatch: Any, name: str, **statistics: Any) -> list[dict[str, Any]]:
-    now = datetime.now(UTC)
-    answer = cloudwatch.get_metric_statistics(
-        Namespace=NAMESPACE,
-        MetricName=name,
-        Dimensions=DIMENSIONS,
-        StartTime=now - timedelta(minutes=10),
-        EndTime=now + timedelta(minutes=1),
-        Period=3600,
-        **statistics,
-    )
-    datapoints: list[dict[str, Any]] = answer["Datapoints"]
-    return datapoints
+    return metric_statistics(cloudwatch, NAMESPACE, name, DIMENSIONS, **statistics)
 
 
 def test_percentiles_of_values_with_counts(cloudwatch: Any) -> None:
@@ -42,7 +32,7 @@ def test_percentiles_of_values_with_counts(cloudwatch: Any) -> None:
         MetricData=[
             {
                 "MetricName": "Latency",
-                "Dimensions": DIMENSIONS,
+                "Dimensions": _DIMENSIONS,
                 "Unit": "Milliseconds",
                 "Values": [1.0, 100.0],
                 "Counts": [990.0, 10.0],
@@ -64,7 +54,7 @@ def test_extended_statistics_alone(cloudwatch: Any) -> None:
     cloudwatch.put_metric_data(
         Namespace=NAMESPACE,
         MetricData=[
-            {"MetricName": "Plain", "Dimensions": DIMENSIONS, "Value": v} for v in range(1, 101)
+            {"MetricName": "Plain", "Dimensions": _DIMENSIONS, "Value": v} for v in range(1, 101)
         ],
     )
     (point,) = _datapoints(cloudwatch, "Plain", ExtendedStatistics=["p90"])
@@ -79,7 +69,7 @@ def test_no_percentile_of_statistic_sets(cloudwatch: Any) -> None:
         MetricData=[
             {
                 "MetricName": "Sets",
-                "Dimensions": DIMENSIONS,
+                "Dimensions": _DIMENSIONS,
                 "StatisticValues": {"SampleCount": 2, "Sum": 3, "Minimum": 1, "Maximum": 2},
             }
         ],
