@@ -1,17 +1,24 @@
 """Helpers shared by tests: Ansible against the test lab, lab resources as the stacks make them,
-the services' settings as a role writes them and as the docs list them."""
+the services' settings as a role writes them and as the docs list them, service processes and
+the metrics they publish."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import yaml
 from pydantic import BaseModel
@@ -135,3 +142,72 @@ def check_documented_defaults(doc: Path, model: type[BaseModel]) -> None:
             elif isinstance(field.default, int | float):
                 assert float(text) == field.default, (doc.name, name, text)
     assert listed == set(model.model_fields), doc.name
+
+
+def check_flags_carry_no_defaults(
+    register: Callable[[Any], None], command: str, model: type[BaseModel]
+) -> None:
+    """`command`'s flags (as `register` adds them) are the model's fields, none with a default
+    of its own: an absent flag leaves the field to the model."""
+    commands = argparse.ArgumentParser().add_subparsers()
+    register(commands)
+    flags = [a for a in commands.choices[command]._actions if a.option_strings[0] != "-h"]
+    assert {a.dest for a in flags} == set(model.model_fields)
+    assert all(a.default is argparse.SUPPRESS for a in flags)
+
+
+def metric_statistics(
+    cloudwatch: Any, namespace: str, name: str, dimensions: Mapping[str, str], **wanted: Any
+) -> list[dict[str, Any]]:
+    """GetMetricStatistics of one metric over the last hour, as one datapoint (or none)."""
+    now = datetime.now(UTC)
+    answer = cloudwatch.get_metric_statistics(
+        Namespace=namespace,
+        MetricName=name,
+        Dimensions=[{"Name": key, "Value": value} for key, value in dimensions.items()],
+        StartTime=now - timedelta(hours=1),
+        EndTime=now + timedelta(minutes=1),
+        Period=3600,
+        **wanted,
+    )
+    points: list[dict[str, Any]] = answer["Datapoints"]
+    return points
+
+
+@dataclass
+class ServiceProcess:
+    """A `chainops` service run as a subprocess, its JSON log lines in `log`."""
+
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    @classmethod
+    def spawn(cls, command: list[str], log: Path, env: Mapping[str, str]) -> Self:
+        with log.open("wb") as out:
+            return cls(subprocess.Popen(command, stdout=out, stderr=out, env=dict(env)), log)
+
+    def lines(self) -> list[dict[str, Any]]:
+        text = self.log.read_text()
+        return [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+
+    def logged(self, message: str) -> list[dict[str, Any]]:
+        return [line for line in self.lines() if line["msg"] == message]
+
+    def wait_logged(self, message: str, timeout: float = 20) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if found := self.logged(message):
+                return found[0]
+            assert self.process.poll() is None, self.log.read_text()
+            time.sleep(0.05)
+        raise AssertionError(f"no {message!r} in {timeout} s:\n{self.log.read_text()}")
+
+    def terminate(self, timeout: float = 30) -> int:
+        self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(timeout=timeout)
+
+    def kill(self) -> None:
+        """Killed if still running (a test's leftovers)."""
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()

@@ -36,7 +36,12 @@ FORBIDDEN = (
     ("chainops.commandline", "chainops", "the CLI helpers are a leaf"),
     *(
         (service, "chainops.lab", "a service ships to hosts without the lab")
-        for service in ("chainops.validator", "chainops.listener", "chainops.consumer")
+        for service in (
+            "chainops.validator",
+            "chainops.listener",
+            "chainops.consumer",
+            "chainops.rpcgateway",
+        )
     ),
     ("chainops.pipeline", "chainops.lab", "the pipeline's events ship without the lab"),
 )

@@ -1,7 +1,8 @@
 """Each service's permission list (chainops.<service>.permissions) is exactly the AWS calls its
-package and the pipeline's shared code (chainops.pipeline: the metrics publisher) make: a boto3
-call added fails here until its action is listed, and an action listed that nothing calls fails
-too (least privilege). The stacks grant the lists (tests/terraform/test_stacks.py)."""
+package and the pipeline's shared code (chainops.pipeline: the metrics publisher, which the RPC
+gateway uses too) make: a boto3 call added fails here until its action is listed, and an action
+listed that nothing calls fails too (least privilege). The stacks grant the lists
+(tests/terraform/test_stacks.py)."""
 
 from __future__ import annotations
 
@@ -13,13 +14,16 @@ import pytest
 import chainops.consumer
 import chainops.listener
 import chainops.pipeline
+import chainops.rpcgateway
 from chainops.consumer import permissions as consumer_permissions
 from chainops.listener import permissions as listener_permissions
+from chainops.rpcgateway import permissions as rpcgateway_permissions
 from tests.aws_calls import aws_calls, created_services
 
 SERVICES = {
     "consumer": (chainops.consumer, consumer_permissions),
     "listener": (chainops.listener, listener_permissions),
+    "rpcgateway": (chainops.rpcgateway, rpcgateway_permissions),
 }
 pytestmark = pytest.mark.parametrize(
     ("package", "permissions"), SERVICES.values(), ids=list(SERVICES)

@@ -8,8 +8,12 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+import pytest
 
 from chainops.validator.faults import FaultsClient
 
@@ -61,3 +65,23 @@ def start_validator_process(tmp: Path, args: list[str]) -> Validator:
         time.sleep(0.05)
     process.kill()
     raise AssertionError(f"validator did not start:\n{log.read_text()}")
+
+
+@contextmanager
+def running_validator(tmp: Path, args: list[str]) -> Iterator[Validator]:
+    """A validator on 50 ms slots (`FAST`) with `args`, stopped cleanly afterwards."""
+    node = start_validator_process(tmp, [*FAST, *args])
+    yield node
+    assert node.stop() == 0, node.log.read_text()
+
+
+def module_validator(*args: str) -> Callable[..., Iterator[Validator]]:
+    """A module-scoped `validator` fixture: one `running_validator` with `args` for the
+    module's tests (assign it to the name `validator` in a conftest)."""
+
+    @pytest.fixture(scope="module")
+    def validator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Validator]:
+        with running_validator(tmp_path_factory.mktemp("validator"), list(args)) as node:
+            yield node
+
+    return validator

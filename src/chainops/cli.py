@@ -19,6 +19,7 @@ COMMANDS = (
     "chainops.validator.cli",
     "chainops.listener.cli",
     "chainops.consumer.cli",
+    "chainops.rpcgateway.cli",
 )
 
 

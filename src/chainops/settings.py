@@ -14,17 +14,33 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, get_origin
+from typing import Annotated, Any, TypeVar, get_origin
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 from pydantic.fields import FieldInfo
 
+Model = TypeVar("Model", bound=BaseModel)
 ENV_PREFIX = "CHAINOPS_"
+DESCRIPTION = "Every flag may instead be set by its CHAINOPS_* variable; flags win."
 EXIT_BAD_CONFIG = 2  # argparse's code for bad usage
 _MANY = (list, tuple, set, frozenset)
 _SEPARATORS = re.compile(r"[\s,]+")
+
+
+# Settings several services have, each service's model giving the default (its one home).
+AwsEndpoint = Annotated[
+    str | None, Field(description="AWS endpoint (the lab); AWS_ENDPOINT_URL works too")
+]
+AwsRegion = Annotated[str | None, Field(description="AWS region (default: boto3's)")]
+MetricsNamespace = Annotated[
+    str, Field(min_length=1, max_length=255, description="CloudWatch namespace")
+]
+MetricsInterval = Annotated[
+    float, Field(gt=0, le=3600, description="seconds between metric publications")
+]
 
 
 @dataclass(frozen=True)
@@ -79,6 +95,49 @@ def add_flags(parser: argparse.ArgumentParser, model: type[BaseModel]) -> None:
         else:
             kwargs["metavar"] = flag.lstrip("-").replace("-", "_").upper()
         parser.add_argument(flag, **kwargs)
+
+
+def add_command(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    model: type[BaseModel],
+    *,
+    help: str,
+) -> argparse.ArgumentParser:
+    """A service's subcommand `name`, with one flag per field of `model`."""
+    parser = commands.add_parser(name, help=help, description=DESCRIPTION)
+    add_flags(parser, model)
+    return parser
+
+
+def build(model: type[Model], args: argparse.Namespace, environ: Mapping[str, str]) -> Model:
+    """`model` from `args` and `environ` (flags win); ValidationError if a value is bad."""
+    return model.model_validate(values(model, args, environ))
+
+
+def serve(
+    command: str,
+    model: type[Model],
+    args: argparse.Namespace,
+    environ: Mapping[str, str],
+    run: Callable[[Model], int],
+) -> int:
+    """`run` with the settings, or each bad one reported and the exit code for bad settings."""
+    try:
+        config = build(model, args, environ)
+    except ValidationError as exc:
+        return report(command, model, exc)
+    return run(config)
+
+
+def check_url(url: str, schemes: tuple[str, ...]) -> str:
+    """`url` if it has one of `schemes`, a host and a valid port; else ValueError, named."""
+    parts = urlsplit(url)
+    if parts.scheme not in schemes or not parts.hostname:
+        raise ValueError(f"{url!r} is not a {'/'.join(schemes)} URL")
+    if parts.port == 0:  # a port out of range raises ValueError here too
+        raise ValueError(f"{url!r}: port 0")
+    return url
 
 
 def values(

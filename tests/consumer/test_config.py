@@ -14,7 +14,12 @@ from chainops.cli import main
 from chainops.consumer.cli import build_config, register
 from chainops.consumer.config import ConsumerConfig
 from chainops.paths import COLLECTION_ROOT, REPO_ROOT
-from tests.helpers import check_documented_defaults, parse_env_file, render_role_templates
+from tests.helpers import (
+    check_documented_defaults,
+    check_flags_carry_no_defaults,
+    parse_env_file,
+    render_role_templates,
+)
 
 ROLE = COLLECTION_ROOT / "roles" / "listener_service"
 
@@ -74,11 +79,7 @@ def test_cli_exits_2_with_a_clear_message(capsys: pytest.CaptureFixture[str]) ->
 
 def test_the_cli_has_no_defaults_of_its_own() -> None:
     """A consumer setting's default exists once, in the model: no flag carries one."""
-    commands = argparse.ArgumentParser().add_subparsers()
-    register(commands)
-    flags = [a for a in commands.choices["consumer"]._actions if a.option_strings[0] != "-h"]
-    assert {a.dest for a in flags} == set(ConsumerConfig.model_fields)
-    assert all(a.default is argparse.SUPPRESS for a in flags)
+    check_flags_carry_no_defaults(register, "consumer", ConsumerConfig)
     config = build_config(_parse(GOOD), {})
     for name, field in ConsumerConfig.model_fields.items():
         if not field.is_required() and field.default_factory is None:

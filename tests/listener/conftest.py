@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import subprocess
 import sys
 import time
 import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +19,7 @@ from chainops.lab.aws import clients
 from chainops.lab.settings import LabSettings
 from chainops.listener.config import ListenerConfig
 from chainops.pipeline.events import Event, decode
+from tests.helpers import ServiceProcess, metric_statistics
 from tests.validator_node import FAST, Validator, start_validator_process
 
 TABLE = "listener-checkpoints"
@@ -43,18 +41,15 @@ class Aws:
         return None if item is None else int(item["slot"]["N"])
 
     def metric_sums(self, name: str) -> list[float]:
-        """Per-minute sums of one of the listener's metrics for this stream (Chainops/Listener)."""
-        now = datetime.now(UTC)
-        answer = clients.client(self.settings, "cloudwatch").get_metric_statistics(
-            Namespace=ListenerConfig.model_fields["metrics_namespace"].default,
-            MetricName=name,
-            Dimensions=[{"Name": "Stream", "Value": self.stream}],
-            StartTime=now - timedelta(hours=1),
-            EndTime=now + timedelta(minutes=1),
-            Period=60,
+        """The last hour's sum of one of the listener's metrics for this stream, if any."""
+        points = metric_statistics(
+            clients.client(self.settings, "cloudwatch"),
+            ListenerConfig.model_fields["metrics_namespace"].default,
+            name,
+            {"Stream": self.stream},
             Statistics=["Sum"],
         )
-        return [float(point["Sum"]) for point in answer["Datapoints"]]
+        return [float(point["Sum"]) for point in points]
 
     def events(self) -> list[Event]:
         """Every record of every shard, from the start of the stream."""
@@ -109,32 +104,7 @@ def start_validator(tmp_path: Path) -> Iterator[Callable[..., Validator]]:
         validator.stop()
 
 
-@dataclass
-class ListenerProcess:
-    process: subprocess.Popen[bytes]
-    log: Path
-
-    def lines(self) -> list[dict[str, Any]]:
-        return [
-            json.loads(line) for line in self.log.read_text().splitlines() if line.startswith("{")
-        ]
-
-    def logged(self, message: str) -> list[dict[str, Any]]:
-        return [line for line in self.lines() if line["msg"] == message]
-
-    def wait_logged(self, message: str, timeout: float = 20) -> dict[str, Any]:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if found := self.logged(message):
-                return found[0]
-            assert self.process.poll() is None, self.log.read_text()
-            time.sleep(0.05)
-        raise AssertionError(f"no {message!r} in {timeout} s:\n{self.log.read_text()}")
-
-    def terminate(self, timeout: float = 30) -> int:
-        self.process.send_signal(signal.SIGTERM)
-        return self.process.wait(timeout=timeout)
-
+class ListenerProcess(ServiceProcess):
     def counters(self) -> dict[str, int]:
         (stopped,) = self.logged("listener stopped")
         counters: dict[str, int] = stopped["counters"]
@@ -165,17 +135,13 @@ def start_listener(tmp_path: Path, lab_aws: Aws) -> Iterator[Callable[..., Liste
         ]  # fmt: skip
         log = tmp_path / f"listener-{len(started)}.log"
         env = {**os.environ, **lab_aws.settings.aws_env()}
-        with log.open("wb") as out:
-            process = subprocess.Popen(command, stdout=out, stderr=out, env=env)
-        listener = ListenerProcess(process, log)
+        listener = ListenerProcess.spawn(command, log, env)
         started.append(listener)
         return listener
 
     yield start
     for listener in started:
-        if listener.process.poll() is None:
-            listener.process.kill()
-            listener.process.wait()
+        listener.kill()
 
 
 def rpc(url: str, method: str, params: list[Any]) -> Any:

@@ -12,7 +12,12 @@ from chainops.listener.cli import build_config, register
 from chainops.listener.config import ListenerConfig, ws_url_for
 from chainops.listener.decode import DEFAULT_PROGRAMS
 from chainops.paths import COLLECTION_ROOT, REPO_ROOT
-from tests.helpers import check_documented_defaults, parse_env_file, render_role_templates
+from tests.helpers import (
+    check_documented_defaults,
+    check_flags_carry_no_defaults,
+    parse_env_file,
+    render_role_templates,
+)
 
 REQUIRED = ["--stream", "events", "--checkpoint-table", "checkpoints", "--listener-id", "a"]
 
@@ -39,11 +44,7 @@ def _parser() -> argparse.ArgumentParser:
 def test_the_cli_has_no_defaults_of_its_own():
     """A listener setting's default exists once, in the model: the CLI's flags carry none, and
     a listener given only the required settings has exactly the model's defaults."""
-    commands = argparse.ArgumentParser().add_subparsers()
-    register(commands)
-    flags = [a for a in commands.choices["listener"]._actions if a.option_strings[0] != "-h"]
-    assert {a.dest for a in flags} == set(ListenerConfig.model_fields)
-    assert all(a.default is argparse.SUPPRESS for a in flags)
+    check_flags_carry_no_defaults(register, "listener", ListenerConfig)
     args = _parser().parse_args(["listener", "--rpc", "http://n:1", *REQUIRED])
     config = build_config(args, {})
     assert config == ListenerConfig(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.validator_node import FAST, Validator, start_validator_process
+from tests.validator_node import FAST, Validator, module_validator, start_validator_process
 
 __all__ = ["FAST", "Validator"]
 
@@ -27,11 +27,5 @@ def start_validator(tmp_path: Path) -> Iterator[Callable[..., Validator]]:
         assert validator.stop() == 0, validator.log.read_text()
 
 
-@pytest.fixture(scope="module")
-def validator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Validator]:
-    """One shared node with light generated load, for tests that do not change faults."""
-    node = start_validator_process(
-        tmp_path_factory.mktemp("validator"), [*FAST, "--tps", "100", "--signers", "0"]
-    )
-    yield node
-    assert node.stop() == 0, node.log.read_text()
+# One shared node with light generated load, for tests that do not change faults.
+validator = module_validator("--tps", "100", "--signers", "0")

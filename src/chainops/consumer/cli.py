@@ -19,18 +19,13 @@ CRASH_ENV = "CHAINOPS_CONSUMER_CRASH_AT"
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `consumer` subcommand to the project's CLI."""
-    parser = commands.add_parser(
-        "consumer",
-        help="land the pipeline's Kinesis events in the S3 data lake, exactly once",
-        description="Every flag may instead be set by its CHAINOPS_* variable; flags win.",
-    )
-    settings.add_flags(parser, ConsumerConfig)
-    parser.set_defaults(handler=_run)
+    help = "land the pipeline's Kinesis events in the S3 data lake, exactly once"
+    settings.add_command(commands, "consumer", ConsumerConfig, help=help).set_defaults(handler=_run)
 
 
 def build_config(args: argparse.Namespace, environ: Mapping[str, str]) -> ConsumerConfig:
     """The consumer's settings from `args` and `environ` (flags win); ValidationError if bad."""
-    return ConsumerConfig.model_validate(settings.values(ConsumerConfig, args, environ))
+    return settings.build(ConsumerConfig, args, environ)
 
 
 def _crash_at() -> CrashPoint | None:

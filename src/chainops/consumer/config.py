@@ -11,6 +11,7 @@ import socket
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from chainops.pipeline.names import BucketName, StreamName, TableName
+from chainops.settings import MetricsNamespace
 
 
 def default_consumer_id() -> str:
@@ -46,9 +47,7 @@ class ConsumerConfig(BaseModel):
         description="lease lifetime without renewal; then another consumer may take it",
     )
     idempotency_ttl_days: int = Field(7, ge=1, le=365, description="days an event-id claim is kept")
-    metrics_namespace: str = Field(
-        "Chainops/Consumer", min_length=1, max_length=255, description="CloudWatch namespace"
-    )
+    metrics_namespace: MetricsNamespace = "Chainops/Consumer"
     endpoint_url: str | None = Field(
         None, description="AWS endpoint (the lab's); default AWS's own"
     )

@@ -192,7 +192,10 @@ def connect(config: ConsumerConfig, *, crash_at: CrashPoint | None) -> Services:
         lake=Lake(s3, bucket=config.bucket),
         dead_letters=DeadLetterQueue(sqs, queue_url=config.dlq_url, stream=config.stream),
         metrics=Metrics(
-            cloudwatch, namespace=config.metrics_namespace, stream=config.stream, clock=clock
+            cloudwatch,
+            namespace=config.metrics_namespace,
+            dimensions={"Stream": config.stream},
+            clock=clock,
         ),
         clock=clock,
         max_attempts=config.max_attempts,

@@ -19,7 +19,14 @@ from solders.pubkey import Pubkey
 from chainops.listener.decode import DEFAULT_PROGRAMS
 from chainops.pipeline.events import MAX_BATCH_RECORDS
 from chainops.pipeline.names import StreamName, TableName
-from chainops.settings import Flag
+from chainops.settings import (
+    AwsEndpoint,
+    AwsRegion,
+    Flag,
+    MetricsInterval,
+    MetricsNamespace,
+    check_url,
+)
 
 Commitment = Literal["confirmed", "finalized"]
 
@@ -56,10 +63,8 @@ class ListenerConfig(BaseModel):
         DEFAULT_PROGRAMS,
         description="program id whose logs become events (default: Memo and SPL Token)",
     )
-    endpoint_url: str | None = Field(
-        None, description="AWS endpoint (the lab); AWS_ENDPOINT_URL works too"
-    )
-    region: str | None = Field(None, description="AWS region (default: boto3's)")
+    endpoint_url: AwsEndpoint = None
+    region: AwsRegion = None
     batch_records: int = Field(
         MAX_BATCH_RECORDS,
         ge=1,
@@ -82,12 +87,8 @@ class ListenerConfig(BaseModel):
     stats_interval_s: float = Field(
         30.0, gt=0, le=86_400, description="seconds between counter logs"
     )
-    metrics_namespace: str = Field(
-        "Chainops/Listener", min_length=1, max_length=255, description="CloudWatch namespace"
-    )
-    metrics_interval_s: float = Field(
-        60.0, gt=0, le=3600, description="seconds between metric publications"
-    )
+    metrics_namespace: MetricsNamespace = "Chainops/Listener"
+    metrics_interval_s: MetricsInterval = 60.0
     shutdown_timeout_s: float = Field(
         20.0, gt=0, le=3600, description="longest flush on SIGTERM, in seconds"
     )
@@ -96,11 +97,7 @@ class ListenerConfig(BaseModel):
     @classmethod
     def _urls(cls, urls: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
         schemes = ("http", "https") if info.field_name == "rpc" else ("ws", "wss")
-        for url in urls:
-            parts = urlsplit(url)
-            if parts.scheme not in schemes or not parts.hostname:
-                raise ValueError(f"{url!r} is not a {'/'.join(schemes)} URL")
-        return urls
+        return tuple(check_url(url, schemes) for url in urls)
 
     @field_validator("programs")
     @classmethod

@@ -74,7 +74,7 @@ class Listener:
         self.metrics = Metrics(
             cloudwatch,
             namespace=config.metrics_namespace,
-            stream=config.stream,
+            dimensions={"Stream": config.stream},
             clock=time.monotonic,
             interval_seconds=config.metrics_interval_s,
         )

@@ -224,6 +224,14 @@ GAPS: tuple[Gap, ...] = (
         "updates, newest first; AlarmName, HistoryItemType, dates, ScanBy and MaxRecords",
     ),
     Gap(
+        service="cloudwatch",
+        api="GetMetricStatistics ExtendedStatistics",
+        moto="accepted and ignored: no datapoint carries a percentile",
+        lab="percentiles (p99, p99.9) per datapoint by nearest rank over the period's values "
+        "(Values + Counts as the values repeated); none for periods with statistic sets, as on "
+        "AWS; trimmed and winsorized means not computed",
+    ),
+    Gap(
         service="autoscaling",
         api="PutScalingPolicy TargetTrackingScaling alarms; policies run by alarms",
         moto="no alarm created and no policy ever run: a group never scales",
@@ -244,6 +252,7 @@ def install() -> None:
         application_autoscaling,
         autoscaling_policies,
         cloudwatch_alarms,
+        cloudwatch_percentiles,
         ec2_launch_template_tags,
         ecs,
         elasticache,
@@ -275,6 +284,7 @@ def install() -> None:
         ec2_launch_template_tags,
         kinesis_tags,
         cloudwatch_alarms,
+        cloudwatch_percentiles,
         scaling_actions,
     ):
         extension.install()

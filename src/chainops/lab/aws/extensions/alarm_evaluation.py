@@ -42,7 +42,7 @@ class ActionError(Exception):
     """An alarm action that could not run; recorded in the alarm's history as AWS records it."""
 
 
-_PERCENTILE = re.compile(r"^p(\d{1,2}(?:\.\d+)?|100)$")
+PERCENTILE = re.compile(r"^p(\d{1,2}(?:\.\d+)?|100)$")
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ class Rule:
         """Why the lab cannot evaluate this rule, or None."""
         if self.comparison not in COMPARISONS:
             return f"comparison {self.comparison} (anomaly detection) is not evaluated"
-        if self.statistic not in _STATISTICS and not _PERCENTILE.match(self.statistic):
+        if self.statistic not in _STATISTICS and not PERCENTILE.match(self.statistic):
             return f"statistic {self.statistic} is not evaluated"
         return None
 
