@@ -224,6 +224,14 @@ GAPS: tuple[Gap, ...] = (
         "updates, newest first; AlarmName, HistoryItemType, dates, ScanBy and MaxRecords",
     ),
     Gap(
+        service="sqs",
+        api="AWS/SQS metrics (ApproximateNumberOfMessagesVisible, NotVisible, Delayed, "
+        "ApproximateAgeOfOldestMessage)",
+        moto="never published, so an alarm on a queue (a dead-letter queue's) can never fire",
+        lab="every queue's four metrics stored once a minute (and when its counts change), "
+        "dimension QueueName, before the alarms are evaluated",
+    ),
+    Gap(
         service="cloudwatch",
         api="GetMetricStatistics ExtendedStatistics",
         moto="accepted and ignored: no datapoint carries a percentile",
@@ -265,6 +273,7 @@ def install() -> None:
         s3_bucket_policy,
         scaling_actions,
         sqs,
+        sqs_metrics,
         sqs_redrive_allow,
     )
 
@@ -286,6 +295,7 @@ def install() -> None:
         cloudwatch_alarms,
         cloudwatch_percentiles,
         scaling_actions,
+        sqs_metrics,
     ):
         extension.install()
         _installed.append(extension.__name__.rsplit(".", 1)[1].rstrip("_"))

@@ -197,22 +197,28 @@ def _all_missing(rule: Rule, starts: Sequence[int]) -> Outcome:
         evaluated = tuple(Datapoint(s, None, True) for s in starts)
         return Outcome(
             ALARM if rule.datapoints_to_alarm <= n else OK,
-            f"Threshold Crossed: no datapoints were received for {n} periods and {n} missing "
-            "datapoints were treated as [Breaching].",
+            f"Threshold Crossed: no datapoints were received for {_count(n, 'period')} and "
+            f"{_count(n, 'missing datapoint')} {'was' if n == 1 else 'were'} treated as "
+            "[Breaching].",
             evaluated,
         )
     if treatment == "notBreaching":
         evaluated = tuple(Datapoint(s, None, False) for s in starts)
         return Outcome(
             OK,
-            f"Threshold Crossed: no datapoints were received for {n} periods and {n} missing "
-            "datapoints were treated as [NonBreaching].",
+            f"Threshold Crossed: no datapoints were received for {_count(n, 'period')} and "
+            f"{_count(n, 'missing datapoint')} {'was' if n == 1 else 'were'} treated as "
+            "[NonBreaching].",
             evaluated,
         )
     if treatment == "ignore":
         return Outcome(None, f"no datapoints for {n} periods; the state is kept (ignore).", ())
     unknown = f"{n} datapoint{' was' if n == 1 else 's were'} unknown"
     return Outcome(INSUFFICIENT_DATA, f"Insufficient Data: {unknown}.", ())
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _epoch(timestamp: datetime) -> float:

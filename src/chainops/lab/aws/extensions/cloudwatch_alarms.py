@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from chainops.lab.aws.extensions import alarm_evaluation, scaling_actions
+from chainops.lab.aws.extensions import alarm_evaluation, scaling_actions, sqs_metrics
 from chainops.lab.aws.extensions.alarm_evaluation import INSUFFICIENT_DATA, ActionError, Rule
 
 EVALUATION_SECONDS = 10.0
@@ -230,6 +230,7 @@ def evaluate_all(now: datetime | None = None) -> dict[str, int]:
 
     now = now or _now()
     evaluated = changed = 0
+    sqs_metrics.publish(now)  # what AWS sends every minute, before the alarms read it
     with _evaluating:
         for regions in list(cloudwatch_backends.values()):
             for backend in list(regions.values()):
