@@ -66,13 +66,14 @@ def _evaluate(lab: LabSettings, cloudwatch: Any, name: str) -> str:
 
 
 def test_a_new_alarm_is_unchecked_and_an_update_keeps_its_state(cloudwatch: Any) -> None:
-    """Born INSUFFICIENT_DATA as on AWS (moto: OK); PutMetricAlarm on it keeps the state."""
-    _alarm(cloudwatch, "born")
+    """Born INSUFFICIENT_DATA as on AWS (moto: OK), unchecked until the lab's next pass says
+    why; PutMetricAlarm on it keeps the state (missing data ignored: no pass changes it)."""
+    _alarm(cloudwatch, "born", TreatMissingData="ignore")
     alarm = _state(cloudwatch, "born")
     assert alarm["StateValue"] == "INSUFFICIENT_DATA"
     assert alarm["StateReason"] == "Unchecked: Initial alarm creation"
     cloudwatch.set_alarm_state(AlarmName="born", StateValue="ALARM", StateReason="by hand")
-    _alarm(cloudwatch, "born", Threshold=20.0)
+    _alarm(cloudwatch, "born", Threshold=20.0, TreatMissingData="ignore")
     alarm = _state(cloudwatch, "born")
     assert (alarm["StateValue"], alarm["Threshold"]) == ("ALARM", 20.0)
 

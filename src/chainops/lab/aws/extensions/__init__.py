@@ -206,6 +206,14 @@ GAPS: tuple[Gap, ...] = (
         lab="kept on the template only",
     ),
     Gap(
+        service="ec2",
+        api="ReplaceNetworkAclAssociation and the other network ACL calls under concurrent "
+        "requests",
+        moto="associations walked and moved without a lock: one destroy of the stacks failed "
+        "with a 500 (the association in no ACL) while three ACLs were deleted at once",
+        lab="the network ACL calls hold one lock",
+    ),
+    Gap(
         service="cloudwatch",
         api="PutMetricAlarm state; alarm evaluation and actions",
         moto="an alarm is born OK and never evaluated: it stays OK whatever its data (or the lack "
@@ -262,6 +270,7 @@ def install() -> None:
         cloudwatch_alarms,
         cloudwatch_percentiles,
         ec2_launch_template_tags,
+        ec2_network_acls,
         ecs,
         elasticache,
         elasticache_parameter_groups,
@@ -296,6 +305,7 @@ def install() -> None:
         cloudwatch_percentiles,
         scaling_actions,
         sqs_metrics,
+        ec2_network_acls,
     ):
         extension.install()
         _installed.append(extension.__name__.rsplit(".", 1)[1].rstrip("_"))

@@ -46,6 +46,8 @@ import urllib.parse
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from chainops.lab.aws.extensions.locking import serialise
+
 OPERATIONS = ("PutRecord", "PutRecords")
 MODES = ("fail", "partial")
 THROUGHPUT_EXCEEDED = "ProvisionedThroughputExceededException"
@@ -217,15 +219,6 @@ def write_records(
 _shard_lock = threading.RLock()
 
 
-def _serialised(original: Any) -> Any:
-    @functools.wraps(original)
-    def locked(*args: Any, **kwargs: Any) -> Any:
-        with _shard_lock:
-            return original(*args, **kwargs)
-
-    return locked
-
-
 def _get_records(self: Any, last_sequence_id: str, limit: int | None) -> tuple[list[Any], int, int]:
     """moto's Shard.get_records (records after a sequence number), by bisection."""
     after = int(last_sequence_id)
@@ -384,13 +377,11 @@ def install() -> None:
     Shard.get_records = _get_records
     Shard.get_max_sequence_number = _max_sequence_number
     Shard.get_min_sequence_number = _min_sequence_number
-    for method in (
-        "put_record",
-        "get_records",
-        "get_min_sequence_number",
-        "get_max_sequence_number",
-    ):
-        setattr(Shard, method, _serialised(getattr(Shard, method)))
+    serialise(
+        Shard,
+        ("put_record", "get_records", "get_min_sequence_number", "get_max_sequence_number"),
+        _shard_lock,
+    )
     KinesisResponse.put_records = _put_records_with_faults(KinesisResponse.put_records)
     KinesisResponse.put_record = _put_record_with_faults(KinesisResponse.put_record)
     KinesisResponse.subscribe_to_shard = _subscribe_to_shard
