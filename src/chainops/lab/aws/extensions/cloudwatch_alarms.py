@@ -78,9 +78,9 @@ def rule_of(alarm: Any) -> Rule | None:
     )
 
 
-def _samples(backend: Any, alarm: Any) -> Iterator[tuple[datetime, Any]]:
+def _samples(metrics: list[Any], alarm: Any) -> Iterator[tuple[datetime, Any]]:
     wanted = {(d.name, d.value) for d in alarm.dimensions}
-    for datum in backend.get_all_metrics():
+    for datum in metrics:
         if datum.namespace != alarm.namespace or datum.name != alarm.metric_name:
             continue
         # An alarm watches exactly one metric: the same dimension set, no more, no fewer.
@@ -94,12 +94,13 @@ def _samples(backend: Any, alarm: Any) -> Iterator[tuple[datetime, Any]]:
             yield datum.timestamp, (datum.sum, datum.sample_count, datum.min, datum.max)
 
 
-def evaluate_alarm(backend: Any, alarm: Any, now: datetime) -> bool:
-    """Evaluate one alarm; record and act on a state change. True if the state changed."""
+def evaluate_alarm(metrics: list[Any], alarm: Any, now: datetime) -> bool:
+    """Evaluate one alarm on its region's `metrics` (stored and AWS-provided); record and act on
+    a state change. True if the state changed."""
     rule = rule_of(alarm)
     if rule is None or rule.unsupported():
         return False
-    buckets = alarm_evaluation.bucket(_samples(backend, alarm), rule.period)
+    buckets = alarm_evaluation.bucket(_samples(metrics, alarm), rule.period)
     outcome = alarm_evaluation.evaluate(rule, buckets, now)
     if outcome.state is None:
         return False
@@ -234,9 +235,14 @@ def evaluate_all(now: datetime | None = None) -> dict[str, int]:
     with _evaluating:
         for regions in list(cloudwatch_backends.values()):
             for backend in list(regions.values()):
-                for alarm in list(backend.alarms.values()):
+                alarms = list(backend.alarms.values())
+                if not alarms:
+                    continue
+                # Once a pass: the AWS-provided metrics (S3's) are computed on every call.
+                metrics = backend.get_all_metrics()
+                for alarm in alarms:
                     evaluated += 1
-                    changed += evaluate_alarm(backend, alarm, now)
+                    changed += evaluate_alarm(metrics, alarm, now)
     return {"evaluated": evaluated, "changed": changed}
 
 
