@@ -169,11 +169,6 @@ def sync_alarms(backend: Any, policy: Any) -> None:
     _owned[(account, region, policy.name)] = [alarm[0] for alarm in alarms]
 
 
-def alarm_names(account: str, region: str, policy_name: str) -> list[str]:
-    """The alarms a target-tracking policy owns (as DescribePolicies' Alarms would list)."""
-    return list(_owned.get((account, region, policy_name), []))
-
-
 def install() -> None:
     from moto.autoscaling.models import AutoScalingBackend
 
