@@ -21,8 +21,14 @@ from typing import Any
 
 import orjson
 
+from chainops.consumer import permissions as consumer_permissions
+from chainops.consumer.config import ConsumerConfig
+from chainops.consumer.layout import LAKE_PREFIX
 from chainops.lab.aws import clients
+from chainops.lab.aws.clients import RoleSession
 from chainops.lab.settings import LabSettings
+from chainops.listener import permissions as listener_permissions
+from chainops.listener.config import ListenerConfig
 from tests.helpers import create_key_table
 
 CLI = [sys.executable, "-c", "import sys; from chainops.cli import main; sys.exit(main())"]
@@ -73,6 +79,7 @@ class Stack:
     dlq_url: str = ""
     clients: dict[str, Any] = field(default_factory=dict)
     services: list[Service] = field(default_factory=list)
+    sessions: dict[str, RoleSession] = field(default_factory=dict)
     _lake: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     @property
@@ -95,6 +102,75 @@ class Stack:
     def bucket(self) -> str:
         return f"lake-{self.run}"
 
+    def arns(self) -> dict[str, str]:
+        """Each permission list's resource kind (its Sid) -> this stack's ARN for it."""
+        region, account = self.lab.regions[0], self.account
+        table = f"arn:aws:dynamodb:{region}:{account}:table"
+        return {
+            "Stream": f"arn:aws:kinesis:{region}:{account}:stream/{self.stream}",
+            "CheckpointTable": f"{table}/{self.checkpoints}",
+            "LeaseTable": f"{table}/{self.leases}",
+            "IdempotencyTable": f"{table}/{self.idempotency}",
+            "LakeBucket": f"arn:aws:s3:::{self.bucket}",
+            "LakeObjects": f"arn:aws:s3:::{self.bucket}/{LAKE_PREFIX}/*",
+            "DeadLetterQueue": f"arn:aws:sqs:{region}:{account}:dlq-{self.run}",
+        }
+
+    @property
+    def account(self) -> str:
+        return str(self.client("sts").get_caller_identity()["Account"])
+
+    def policy(self, process: str, *, without: str | None = None) -> str:
+        """The process's policy as the blockchain stack grants it (its permission list), on
+        this stack's resources; ``without`` leaves one action out."""
+        actions, namespace = _PROCESSES[process]
+        arns = self.arns()
+        statements: list[dict[str, Any]] = []
+        for kind in sorted({kind for kinds in actions.values() for kind in kinds}):
+            granted = sorted(a for a, kinds in actions.items() if kind in kinds and a != without)
+            if not granted:
+                continue
+            if kind == "Metrics":
+                condition = {"StringEquals": {"cloudwatch:namespace": namespace}}
+                statements.append(
+                    {"Sid": kind, "Effect": "Allow", "Action": granted, "Resource": "*",
+                     "Condition": condition}
+                )  # fmt: skip
+            else:
+                statements.append(
+                    {"Sid": kind, "Effect": "Allow", "Action": granted, "Resource": arns[kind]}
+                )
+        return json.dumps({"Version": "2012-10-17", "Statement": statements})
+
+    def role_name(self, process: str) -> str:
+        return f"{process}-{self.run}"
+
+    def grant(self, process: str, *, without: str | None = None) -> None:
+        """(Re)write the process role's policy, optionally short of one action."""
+        self.client("iam").put_role_policy(
+            RoleName=self.role_name(process),
+            PolicyName="pipeline",
+            PolicyDocument=self.policy(process, without=without),
+        )
+
+    def session(self, process: str) -> RoleSession:
+        """Credentials of the process's role, from the lab's STS (one session per process kind)."""
+        if process not in self.sessions:
+            iam = self.client("iam")
+            trust = {
+                "Version": "2012-10-17",
+                "Statement": [{
+                    "Effect": "Allow", "Action": "sts:AssumeRole",
+                    "Principal": {"Service": ["ec2.amazonaws.com", "ecs-tasks.amazonaws.com"]},
+                }],
+            }  # fmt: skip
+            role = iam.create_role(
+                RoleName=self.role_name(process), AssumeRolePolicyDocument=json.dumps(trust)
+            )["Role"]["Arn"]
+            self.grant(process)
+            self.sessions[process] = clients.assume_role(self.lab, role, f"{process}-{self.run}")
+        return self.sessions[process]
+
     def client(self, service: str) -> Any:
         if service not in self.clients:
             self.clients[service] = clients.client(self.lab, service)
@@ -116,8 +192,9 @@ class Stack:
         return stack
 
     def _start(self, tmp: Path, args: list[str], env: dict[str, str] | None = None) -> Service:
-        """`chainops ARGS` logging to its own file (a restart gets a new one)."""
-        environment = {**os.environ, **self.lab.aws_env(), **(env or {})}
+        """`chainops ARGS` logging to its own file (a restart gets a new one), as its role."""
+        role = self.session(args[0]).env()
+        environment = {**os.environ, **self.lab.aws_env(), **role, **(env or {})}
         log = tmp / f"{len(self.services)}-{args[0]}.log"
         with log.open("wb") as out:
             process = subprocess.Popen([*CLI, *args], stdout=out, stderr=out, env=environment)
@@ -212,6 +289,18 @@ class Stack:
                     break
                 iterator = answer.get("NextShardIterator")
         return records
+
+
+_PROCESSES: dict[str, tuple[Any, str]] = {
+    "listener": (
+        listener_permissions.ACTIONS,
+        ListenerConfig.model_fields["metrics_namespace"].default,
+    ),
+    "consumer": (
+        consumer_permissions.ACTIONS,
+        ConsumerConfig.model_fields["metrics_namespace"].default,
+    ),
+}
 
 
 def wait_for(predicate: Callable[[], Any], *, timeout: float, what: str, every: float = 0.5) -> Any:

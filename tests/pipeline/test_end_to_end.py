@@ -190,3 +190,28 @@ def test_exactly_once_through_listener_and_consumer_kill_9(
     wait_landed(stack, sent)
     stop_gracefully(listener, survivor, victim)
     assert_exactly_once(stack, sent)
+
+
+def test_a_consumer_short_of_a_permission_fails_and_loses_nothing(
+    tmp_path: Path, validator: Validator, stack: Stack
+) -> None:
+    """Every process runs as its role: without s3:PutObject the consumer's batches fail with
+    AccessDenied and nothing lands; with it back, every event lands exactly once."""
+    stack.session("consumer")  # the role, so its policy can be cut short before it starts
+    stack.grant("consumer", without="s3:PutObject")
+    listener = start_listener(tmp_path, stack, validator)
+    consumer = start_consumer(tmp_path, stack, "a")
+    sent = send(validator, transfers=10, memos=1, tag="denied")
+
+    def denied() -> bool:
+        return any(
+            "AccessDenied" in line.get("error", "") for line in consumer.logged("batch failed")
+        )
+
+    wait_for(denied, timeout=60, what="a batch refused with AccessDenied")
+    assert not stack.lake_events(), "an object landed without s3:PutObject"
+
+    stack.grant("consumer")
+    wait_landed(stack, sent)
+    stop_gracefully(listener, consumer)
+    assert_exactly_once(stack, sent)

@@ -255,6 +255,22 @@ GAPS: tuple[Gap, ...] = (
         "alarms created, replaced and deleted with the policy and its group; an alarm action "
         "runs target tracking (ceil(capacity x metric / target)), simple and step policies",
     ),
+    Gap(
+        service="iam",
+        api="authorisation of every request signed with lab-issued credentials (role sessions, "
+        "IAM users' keys)",
+        moto="nothing enforced by default; with INITIAL_NO_AUTH_ACTION_COUNT, every caller "
+        "evaluated on resource * (S3 and SQS aside), no condition but trust policies', no "
+        "resource policy",
+        lab="role sessions and users evaluated on the ARN AWS authorises (S3, SQS, DynamoDB "
+        "batch and transactions, Kinesis incl. GetRecords' iterator, KMS incl. Decrypt's "
+        "ciphertext, SSM, Logs, Secrets Manager) with identity, bucket, queue, key and trust "
+        "policies, AWS's condition operators, explicit deny first; SigV4, session token and "
+        "expiry checked; unknown keys InvalidClientTokenId; AccessDenied in each protocol. The "
+        "lab's own credentials are the account root, which also stands for the AWS services "
+        "that assume instance and task roles; KMS use through another service (kms:ViaService) "
+        "is not checked",
+    ),
 )
 
 _installed: list[str] = []
@@ -274,6 +290,7 @@ def install() -> None:
         ecs,
         elasticache,
         elasticache_parameter_groups,
+        iam_enforcement,
         kinesis,
         kinesis_tags,
         lambda_,
@@ -306,6 +323,7 @@ def install() -> None:
         scaling_actions,
         sqs_metrics,
         ec2_network_acls,
+        iam_enforcement,
     ):
         extension.install()
         _installed.append(extension.__name__.rsplit(".", 1)[1].rstrip("_"))
