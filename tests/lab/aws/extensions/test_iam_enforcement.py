@@ -273,3 +273,75 @@ def test_an_iam_users_keys_are_evaluated_against_its_policies(lab: LabSettings) 
     )
     sqs.list_queues()
     assert error_code(lambda: sqs.create_queue(QueueName="nope")) == "AccessDenied"
+
+
+def test_a_service_using_a_customer_key_needs_the_callers_key_permission(lab: LabSettings) -> None:
+    """PutRecords to a KMS-encrypted stream and PutObject to an SSE-KMS bucket need
+    kms:GenerateDataKey through that service (kms:ViaService), as on AWS."""
+    delegating = document(
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+            "Action": "kms:*",
+            "Resource": "*",
+        }
+    )
+    key = clients.client(lab, "kms").create_key(Policy=delegating)["KeyMetadata"]["Arn"]
+    kinesis = clients.client(lab, "kinesis")
+    kinesis.create_stream(StreamName="sealed", ShardCount=1)
+    kinesis.start_stream_encryption(StreamName="sealed", EncryptionType="KMS", KeyId=key)
+    s3 = clients.client(lab, "s3")
+    s3.create_bucket(Bucket="sealed-lake")
+    s3.put_bucket_encryption(
+        Bucket="sealed-lake",
+        ServerSideEncryptionConfiguration={
+            "Rules": [
+                {
+                    "ApplyServerSideEncryptionByDefault": {
+                        "SSEAlgorithm": "aws:kms",
+                        "KMSMasterKeyID": key,
+                    }
+                }
+            ]
+        },
+    )
+
+    def writer(via: str) -> RoleSession:
+        return session(
+            lab,
+            make_role(
+                lab,
+                f"writer-{via}",
+                {
+                    "Effect": "Allow",
+                    "Action": ["kinesis:PutRecords", "s3:PutObject"],
+                    "Resource": "*",
+                },
+                {
+                    "Effect": "Allow",
+                    "Action": "kms:GenerateDataKey",
+                    "Resource": key,
+                    "Condition": {
+                        "StringEquals": {"kms:ViaService": f"{via}.{REGION}.amazonaws.com"}
+                    },
+                },
+            ),
+        )
+
+    record = [{"Data": b"x", "PartitionKey": "p"}]
+    through_s3 = writer("s3")
+    as_s3_writer = clients.client(lab, "kinesis", session=through_s3)
+    denied = lambda: as_s3_writer.put_records(StreamName="sealed", Records=record)  # noqa: E731
+    assert error_code(denied) == "KMSAccessDeniedException"
+    clients.client(lab, "s3", session=through_s3).put_object(
+        Bucket="sealed-lake", Key="a", Body=b"1"
+    )
+    through_kinesis = writer("kinesis")
+    clients.client(lab, "kinesis", session=through_kinesis).put_records(
+        StreamName="sealed", Records=record
+    )
+    as_kinesis_writer = clients.client(lab, "s3", session=through_kinesis)
+    assert (
+        error_code(lambda: as_kinesis_writer.put_object(Bucket="sealed-lake", Key="b", Body=b"1"))
+        == "AccessDenied"
+    )

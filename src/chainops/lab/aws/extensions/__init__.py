@@ -268,8 +268,9 @@ GAPS: tuple[Gap, ...] = (
         "policies, AWS's condition operators, explicit deny first; SigV4, session token and "
         "expiry checked; unknown keys InvalidClientTokenId; AccessDenied in each protocol. The "
         "lab's own credentials are the account root, which also stands for the AWS services "
-        "that assume instance and task roles; KMS use through another service (kms:ViaService) "
-        "is not checked",
+        "that assume instance and task roles. A customer key used on the caller's behalf by "
+        "Kinesis, SQS, S3 or DynamoDB is checked too (the caller's kms action with "
+        "kms:ViaService, against the key policy)",
     ),
 )
 

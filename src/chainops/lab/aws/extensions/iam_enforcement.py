@@ -23,6 +23,7 @@ import contextlib
 import json
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any
@@ -266,6 +267,119 @@ def _resource_policy(
     return None, False
 
 
+# Data-plane calls that use the resource's KMS key on the caller's behalf: AWS checks the
+# caller's right to the key action too, with kms:ViaService naming the service.
+_KEY_USES: dict[str, dict[str, str]] = {
+    "kinesis": {"PutRecord": "GenerateDataKey", "PutRecords": "GenerateDataKey",
+                "GetRecords": "Decrypt"},
+    "sqs": {"SendMessage": "GenerateDataKey", "SendMessageBatch": "GenerateDataKey",
+            "ReceiveMessage": "Decrypt"},
+    "s3": {"PutObject": "GenerateDataKey", "GetObject": "Decrypt"},
+    "dynamodb": dict.fromkeys(
+        ("GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "Scan", "BatchGetItem",
+         "BatchWriteItem", "TransactGetItems", "TransactWriteItems"),
+        "Decrypt",
+    ),
+}  # fmt: skip
+# Each service's refusal when the key use is denied, as AWS answers it.
+_KEY_DENIED_CODES = {
+    "kinesis": "KMSAccessDeniedException",
+    "sqs": "KMS.AccessDeniedException",
+    "s3": "AccessDenied",
+    "dynamodb": "AccessDeniedException",
+}
+
+
+def _resource_key(service: str, resource: str, response: Any) -> str | None:
+    """The KMS key id or ARN protecting ``resource``, if a customer key does."""
+    account, region = response.current_account, response.region
+    name = resource.rsplit("/", 1)[-1]
+    if service == "kinesis":
+        from moto.kinesis.models import kinesis_backends
+
+        stream = kinesis_backends[account][region].describe_stream(
+            stream_arn=None, stream_name=name
+        )
+        return stream.key_id if stream.encryption_type == "KMS" else None
+    if service == "sqs":
+        from moto.sqs.models import sqs_backends
+
+        queue = sqs_backends[account][region].get_queue(resource.rsplit(":", 1)[-1])
+        return getattr(queue, "kms_master_key_id", None) or None
+    if service == "dynamodb":
+        from moto.dynamodb.models import dynamodb_backends
+
+        sse = dynamodb_backends[account][region].get_table(name).sse_specification or {}
+        return sse.get("KMSMasterKeyId") if sse.get("SSEType") == "KMS" else None
+    if service == "s3":
+        return _s3_key(resource, response)
+    return None
+
+
+def _s3_key(resource: str, response: Any) -> str | None:
+    from moto.s3.models import s3_backends
+
+    bucket_name, _, key_name = resource.removeprefix("arn:aws:s3:::").partition("/")
+    bucket = s3_backends[response.current_account]["aws"].get_bucket(bucket_name)
+    if response.method == "PUT":
+        if response.headers.get("x-amz-server-side-encryption") == "aws:kms":
+            return str(response.headers.get("x-amz-server-side-encryption-aws-kms-key-id") or "")
+        rules = (bucket.encryption or {}).get("Rule") or []
+        for rule in rules if isinstance(rules, list) else [rules]:
+            default = rule.get("ApplyServerSideEncryptionByDefault") or {}
+            if default.get("SSEAlgorithm") == "aws:kms":
+                return str(default.get("KMSMasterKeyID") or "")
+        return None
+    key = bucket.keys.get(key_name)
+    return key.kms_key_id if key is not None and key.encryption == "aws:kms" else None
+
+
+def _customer_key(response: Any, key_id: str) -> Any | None:
+    """The customer managed key behind an id, ARN or alias; None for AWS managed keys (their
+    policy lets every principal of the account use them through the service)."""
+    from moto.kms.models import kms_backends
+
+    backend = kms_backends[response.current_account][response.region]
+    with contextlib.suppress(Exception):
+        key = backend.describe_key(backend.any_id_to_key_id(key_id))
+        if key.key_manager == "CUSTOMER" and key.policy:
+            return key
+    return None
+
+
+@dataclass(frozen=True)
+class _Signer:
+    caller: Caller
+    policies: list[dict[str, Any]]
+
+
+def _check_key_use(service: str, name: str, resource: str, response: Any, signer: _Signer) -> None:
+    key_action = _KEY_USES.get(service, {}).get(name)
+    if key_action is None:
+        return
+    key_id = None
+    with contextlib.suppress(Exception):
+        key_id = _resource_key(service, resource, response)
+    key = _customer_key(response, key_id) if key_id else None
+    if key is None:
+        return
+    action = f"kms:{key_action}"
+    via = f"{service}.{response.region}.amazonaws.com"
+    caller = signer.caller
+    context = {
+        **_context(response, caller, action),
+        "kms:viaservice": (via,),
+        "kms:calleraccount": (caller.account,),
+    }
+    request = Request(caller=caller, action=action, resource=key.arn, context=context)
+    decision = evaluate(request, signer.policies, json.loads(key.policy), key_policy=True)
+    if decision is not Decision.ALLOW:
+        log.warning("denied %s via %s on %s to %s (%s)", action, via, key.arn, caller.arn, decision)
+        raise _Refusal(
+            _KEY_DENIED_CODES[service], _denial_message(caller, action, key.arn, decision)
+        )
+
+
 def _context(response: Any, caller: Caller, iam_action: str) -> dict[str, tuple[str, ...]]:
     context: dict[str, tuple[str, ...]] = {
         "aws:securetransport": ("true",),  # the lab's HTTP endpoint stands in for AWS's TLS
@@ -320,6 +434,7 @@ def authorize(response: Any, moto_resource: str) -> None:
             if prefix == "ec2":
                 code = "UnauthorizedOperation"
             raise _Refusal(code, _denial_message(caller, action, resource, decision))
+        _check_key_use(prefix, name, resource, response, _Signer(caller, policies))
 
 
 def _check_signature(response: Any, access_key: str) -> None:
