@@ -256,6 +256,17 @@ GAPS: tuple[Gap, ...] = (
         "runs target tracking (ceil(capacity x metric / target)), simple and step policies",
     ),
     Gap(
+        service="application-autoscaling",
+        api="PutScalingPolicy TargetTrackingScaling alarms (ECS services); policies run by alarms",
+        moto="alarms with a threshold of 6 whatever the target, on CPUUtilization whatever the "
+        "metric, a low alarm even with scale-in disabled; the policy never runs",
+        lab="the high (3 of 3 above the target) and low (15 of 15 below 90 %, none with "
+        "scale-in disabled) alarms on the policy's predefined (ECS CPU or memory, "
+        "ALBRequestCountPerTarget) or customised metric; an alarm runs the policy: the "
+        "service's desired count becomes ceil(count x metric / target) within the scalable "
+        "target's bounds",
+    ),
+    Gap(
         service="iam",
         api="authorisation of every request signed with lab-issued credentials (role sessions, "
         "IAM users' keys)",
@@ -282,6 +293,7 @@ def install() -> None:
     if _installed:
         return
     from chainops.lab.aws.extensions import (
+        app_scaling_actions,
         application_autoscaling,
         autoscaling_policies,
         cloudwatch_alarms,
@@ -325,6 +337,7 @@ def install() -> None:
         sqs_metrics,
         ec2_network_acls,
         iam_enforcement,
+        app_scaling_actions,
     ):
         extension.install()
         _installed.append(extension.__name__.rsplit(".", 1)[1].rstrip("_"))

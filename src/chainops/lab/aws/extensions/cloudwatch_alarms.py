@@ -25,7 +25,12 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from chainops.lab.aws.extensions import alarm_evaluation, scaling_actions, sqs_metrics
+from chainops.lab.aws.extensions import (
+    alarm_evaluation,
+    app_scaling_actions,
+    scaling_actions,
+    sqs_metrics,
+)
 from chainops.lab.aws.extensions.alarm_evaluation import INSUFFICIENT_DATA, ActionError, Rule
 
 EVALUATION_SECONDS = 10.0
@@ -159,6 +164,8 @@ def _act(alarm: Any, account_id: str, old: str, outcome: Any, now: datetime) -> 
         try:
             if ":sns:" in arn:
                 done = _notify(alarm, account_id, arn, old, now)
+            elif app_scaling_actions.is_policy_arn(arn):
+                done = app_scaling_actions.execute(arn, alarm, outcome)
             elif ":autoscaling:" in arn and ":scalingPolicy:" in arn:
                 done = scaling_actions.execute(arn, alarm, outcome)
             else:

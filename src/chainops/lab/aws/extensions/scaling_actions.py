@@ -19,6 +19,9 @@ from typing import Any
 
 from chainops.lab.aws.extensions.alarm_evaluation import ActionError
 
+# (namespace, metric name, statistic, dimensions, unit) an alarm watches.
+Metric = tuple[str, str, str, list[dict[str, str]], str | None]
+
 HIGH_PERIODS = 3
 LOW_PERIODS = 15
 LOW_SHARE = 0.9
@@ -59,13 +62,8 @@ def execute(arn: str, alarm: Any, outcome: Any) -> str:
     value = next((p.value for p in outcome.evaluated if p.value is not None), None)
     current = int(group.desired_capacity or 0)
     if policy.policy_type == "TargetTrackingScaling":
-        if value is None:
-            raise ActionError("no datapoint to scale on")
         target = float(policy.target_tracking_configuration.TargetValue)
-        wanted = math.ceil(current * value / target) if target > 0 else current
-        # The high alarm only scales out, the low one only in.
-        rising = alarm.comparison_operator.startswith("Greater")
-        wanted = max(wanted, current) if rising else min(wanted, current)
+        wanted = tracked_capacity(current, value, target, alarm)
     elif policy.policy_type == "StepScaling":
         if value is None:
             raise ActionError("no datapoint to scale on")
@@ -76,6 +74,50 @@ def execute(arn: str, alarm: Any, outcome: Any) -> str:
     if wanted != current:
         backend.set_desired_capacity(group_name, wanted)
     return f"desired capacity {current} -> {wanted}"
+
+
+def tracked_capacity(current: int, value: float | None, target: float, alarm: Any) -> int:
+    """Target tracking's capacity: ceil(capacity x metric / target), out only on the high
+    alarm, in only on the low one."""
+    if value is None:
+        raise ActionError("no datapoint to scale on")
+    wanted = math.ceil(current * value / target) if target > 0 else current
+    rising = alarm.comparison_operator.startswith("Greater")
+    return max(wanted, current) if rising else min(wanted, current)
+
+
+def put_tracking_alarms(
+    cloudwatch: Any, *, owner: str, policy_arn: str, config: dict[str, Any], metric: Metric
+) -> list[Any]:
+    """The alarms AWS makes for a target-tracking policy on ``owner`` (a group, a resource):
+    high, 3 of 3 above the target; low, 15 of 15 below 90 % of it unless scale-in is off."""
+    target = float(config["TargetValue"])
+    suffix = uuid.uuid4()
+    prefix = f"TargetTracking-{owner}"
+    wanted = [(f"{prefix}-AlarmHigh-{suffix}", "GreaterThanThreshold", target, HIGH_PERIODS)]
+    if str(config.get("DisableScaleIn", "false")).lower() != "true":
+        low = target * LOW_SHARE
+        wanted.append((f"{prefix}-AlarmLow-{suffix}", "LessThanThreshold", low, LOW_PERIODS))
+    namespace, name, statistic, dimensions, unit = metric
+    return [
+        cloudwatch.put_metric_alarm(
+            name=alarm_name,
+            namespace=namespace,
+            metric_name=name,
+            metric_data_queries=[],
+            comparison_operator=comparison,
+            evaluation_periods=periods,
+            datapoints_to_alarm=periods,
+            period=60,
+            threshold=threshold,
+            statistic=statistic,
+            description=f"DO NOT EDIT OR DELETE. For TargetTrackingScaling policy {policy_arn}.",
+            dimensions=dimensions,
+            alarm_actions=[policy_arn],
+            unit=unit,
+        )
+        for alarm_name, comparison, threshold, periods in wanted
+    ]
 
 
 def _step(policy: Any, breach: float) -> int:
@@ -100,18 +142,12 @@ def _adjusted(kind: str | None, current: int, adjustment: int) -> int:
 _owned: dict[tuple[str, str, str], list[str]] = {}
 
 
-def _metric(policy: Any) -> tuple[str, str, str, list[dict[str, str]], str | None]:
+def _metric(policy: Any) -> Metric:
     config = policy.target_tracking_configuration.__dict__
     group = policy.auto_scaling_group_name
     custom = config.get("CustomizedMetricSpecification")
     if custom:
-        return (
-            custom["Namespace"],
-            custom["MetricName"],
-            custom.get("Statistic", "Average"),
-            [{"Name": d["Name"], "Value": d["Value"]} for d in custom.get("Dimensions") or []],
-            custom.get("Unit"),
-        )
+        return customized_metric(custom)
     predefined = config.get("PredefinedMetricSpecification") or {}
     kind = predefined.get("PredefinedMetricType", "")
     namespace, name, statistic = PREDEFINED.get(kind, ("AWS/EC2", kind, "Average"))
@@ -121,6 +157,17 @@ def _metric(policy: Any) -> tuple[str, str, str, list[dict[str, str]], str | Non
     else:
         dimensions = [{"Name": "AutoScalingGroupName", "Value": group}]
     return namespace, name, statistic, dimensions, None
+
+
+def customized_metric(custom: dict[str, Any]) -> Metric:
+    """(namespace, name, statistic, dimensions, unit) of a CustomizedMetricSpecification."""
+    return (
+        custom["Namespace"],
+        custom["MetricName"],
+        custom.get("Statistic", "Average"),
+        [{"Name": d["Name"], "Value": d["Value"]} for d in custom.get("Dimensions") or []],
+        custom.get("Unit"),
+    )
 
 
 def _delete_owned(account: str, region: str, policy_name: str) -> None:
@@ -133,40 +180,20 @@ def _delete_owned(account: str, region: str, policy_name: str) -> None:
 
 def sync_alarms(backend: Any, policy: Any) -> None:
     """Create (or recreate) the alarms a target-tracking policy owns; drop them otherwise."""
-    from moto.cloudwatch.models import cloudwatch_backends
-
     account, region = backend.account_id, backend.region_name
     _delete_owned(account, region, policy.name)
     if policy.policy_type != "TargetTrackingScaling":
         return
-    config = policy.target_tracking_configuration.__dict__
-    target = float(config["TargetValue"])
-    namespace, name, statistic, dimensions, unit = _metric(policy)
-    cloudwatch = cloudwatch_backends[account][region]
-    suffix = uuid.uuid4()
-    prefix = f"TargetTracking-{policy.auto_scaling_group_name}"
-    alarms = [(f"{prefix}-AlarmHigh-{suffix}", "GreaterThanThreshold", target, HIGH_PERIODS)]
-    if str(config.get("DisableScaleIn", "false")).lower() != "true":
-        alarms.append(
-            (f"{prefix}-AlarmLow-{suffix}", "LessThanThreshold", target * LOW_SHARE, LOW_PERIODS)
-        )
-    for alarm_name, comparison, threshold, periods in alarms:
-        cloudwatch.put_metric_alarm(
-            name=alarm_name,
-            namespace=namespace,
-            metric_name=name,
-            comparison_operator=comparison,
-            evaluation_periods=periods,
-            datapoints_to_alarm=periods,
-            period=60,
-            threshold=threshold,
-            statistic=statistic,
-            description=(f"DO NOT EDIT OR DELETE. For TargetTrackingScaling policy {policy.arn}."),
-            dimensions=dimensions,
-            alarm_actions=[policy.arn],
-            unit=unit,
-        )
-    _owned[(account, region, policy.name)] = [alarm[0] for alarm in alarms]
+    from moto.cloudwatch.models import cloudwatch_backends
+
+    alarms = put_tracking_alarms(
+        cloudwatch_backends[account][region],
+        owner=policy.auto_scaling_group_name,
+        policy_arn=policy.arn,
+        config=policy.target_tracking_configuration.__dict__,
+        metric=_metric(policy),
+    )
+    _owned[(account, region, policy.name)] = [alarm.name for alarm in alarms]
 
 
 def install() -> None:
