@@ -130,13 +130,17 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 
 def test_every_module_imports_in_a_fresh_interpreter() -> None:
-    """Each module under src/chainops imports on its own (one interpreter, fresh per module
-    would be slower and find nothing more: an import error names its module)."""
+    """Each module under src/chainops imports on its own: in a fresh interpreter, with every
+    chainops module unloaded before the next is imported, so none leans on one imported before
+    it. (Third-party packages stay loaded: re-importing C extensions is unsafe. One interpreter
+    per module finds nothing more today, 114 of them in 12 s, against 1 s here.)"""
     names = sorted(m for m in _modules() if m != "chainops.__main__")  # it runs the CLI
     script = (
         "import importlib, json, sys, traceback\n"
         "failed = {}\n"
         "for name in json.loads(sys.argv[1]):\n"
+        "    for loaded in [m for m in sys.modules if m.partition('.')[0] == 'chainops']:\n"
+        "        del sys.modules[loaded]\n"
         "    try:\n"
         "        importlib.import_module(name)\n"
         "    except Exception:\n"

@@ -7,6 +7,7 @@ import re
 import subprocess
 
 import pytest
+import yaml
 
 from chainops.paths import REPO_ROOT
 from tests.terraform.harness import inventory_inputs
@@ -56,3 +57,16 @@ def test_the_molecule_stack_retries_as_the_lab_inventory() -> None:
     ).read_text(encoding="utf-8")
     retries = inventory_inputs("lab")["aws_provider"]["max_retries"]
     assert re.search(rf"^\s*max_retries\s*=\s*{retries}\s*$", versions, re.M), versions
+
+
+def test_molecule_reads_the_lab_aws_as_the_lab_inventory_does() -> None:
+    """molecule/shared/lab_aws.yml gives the scenarios the lab inventory's variables, built the
+    same way from aws_ec2.yml; only the endpoint differs (the scenario's own port)."""
+    inventory = yaml.safe_load(
+        (REPO_ROOT / "inventories/lab/group_vars/all/main.yml").read_text(encoding="utf-8")
+    )
+    molecule = yaml.safe_load((REPO_ROOT / "molecule/shared/lab_aws.yml").read_text("utf-8"))
+    aws = {k: v for k, v in inventory["chainops_lab_aws"].items() if k != "endpoint_url"}
+    assert molecule["chainops_lab_aws"].keys() == inventory["chainops_lab_aws"].keys()
+    assert {k: molecule["chainops_lab_aws"][k] for k in aws} == aws
+    assert molecule["chainops_lab_cli_environment"] == inventory["chainops_lab_cli_environment"]

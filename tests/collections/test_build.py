@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from chainops.lab.settings import LabSettings
 from chainops.paths import COLLECTION_ROOT, REPO_ROOT
@@ -84,3 +85,16 @@ def test_lab_phase_runs_from_the_installed_collection(
     assert "changed=0" in result.stdout
     assert "Run chainops lab up" in result.stdout
     assert str(REPO_ROOT / "collections") not in result.stdout
+
+
+def test_the_changelog_records_the_collections_version() -> None:
+    """galaxy.yml's version has its release in changelogs/changelog.yaml and CHANGELOG.md
+    (0.2.0, the collection's roles and playbooks, shipped without one)."""
+    version = yaml.safe_load((COLLECTION_ROOT / "galaxy.yml").read_text(encoding="utf-8"))[
+        "version"
+    ]
+    changelog = yaml.safe_load(
+        (COLLECTION_ROOT / "changelogs" / "changelog.yaml").read_text(encoding="utf-8")
+    )
+    assert version in changelog["releases"], f"changelogs/changelog.yaml has no {version}"
+    assert f"## {version} " in (COLLECTION_ROOT / "CHANGELOG.md").read_text(encoding="utf-8")

@@ -15,9 +15,10 @@ LAB_SECRET_KEY = "testing"  # noqa: S105 - moto accepts any credentials; these a
 class LabSettings:
     """Where the lab AWS listens and which regions it serves.
 
-    The defaults are the lab inventory's endpoint (`chainops_lab_endpoint` in
-    inventories/lab): the podman gateway, which lab hosts' own services reach. Test jobs set
-    their own host and port (docs/lab.md).
+    The defaults are the lab inventory's endpoint (`endpoint_url` in
+    inventories/lab/aws_ec2.yml): the podman gateway, which lab hosts' own services reach.
+    tests/lab/test_settings.py keeps the two equal. Test jobs set their own host and port
+    (docs/lab.md).
     """
 
     host: str = "10.88.0.1"

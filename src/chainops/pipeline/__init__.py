@@ -1,1 +1,1 @@
-"""The pipeline package: its shared event contract."""
+"""What the pipeline's services share: the events, AWS's name rules, the metrics publisher."""
