@@ -32,6 +32,7 @@ class Node:
     placement_group: str
     hostname: str
     disks: tuple[InstanceStoreDisk, ...]
+    private_ip: str = ""  # the instance's PrivateIpAddress, which its host answers on too
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -92,4 +93,5 @@ def _node(region: str, instance: dict[str, Any], storage: dict[str, Any] | None)
         placement_group=placement.get("GroupName", ""),
         hostname=instance.get("PrivateDnsName") or instance_id,
         disks=instance_store_disks(instance_id, storage),
+        private_ip=instance.get("PrivateIpAddress", ""),
     )

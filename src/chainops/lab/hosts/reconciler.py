@@ -10,12 +10,12 @@ import fcntl
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from chainops import paths
-from chainops.lab.hosts import disks, image, nodes, podman
+from chainops.lab.hosts import addresses, disks, image, nodes, podman
 from chainops.lab.hosts.nodes import Node
 from chainops.lab.settings import LabSettings
 
@@ -23,6 +23,7 @@ LABEL = "chainops.lab.instance-id"
 # Hosts belong to the lab AWS that launched them, so several labs (a test lab beside the
 # user's) never reconcile away each other's hosts.
 ENDPOINT_LABEL = "chainops.lab.endpoint"
+PRIVATE_IP_LABEL = "chainops.lab.private-ip"
 METADATA_PATH = "/etc/chainops/lab-instance.json"
 
 
@@ -47,6 +48,8 @@ class Plan:
     start: tuple[str, ...] = ()
     remove: tuple[str, ...] = ()
     keep: tuple[str, ...] = field(default=())
+    # Hosts that could not take their instance's private address (another lab's has it).
+    collisions: tuple[str, ...] = ()
 
     @property
     def changed(self) -> bool:
@@ -58,13 +61,15 @@ class Plan:
             "started": list(self.start),
             "removed": list(self.remove),
             "unchanged": list(self.keep),
+            "address_collisions": list(self.collisions),
         }
 
     def summary(self) -> str:
-        return (
+        text = (
             f"hosts: {len(self.create)} created, {len(self.start)} started, "
             f"{len(self.remove)} removed, {len(self.keep)} unchanged"
         )
+        return "; ".join([text, *self.collisions])
 
 
 def plan(desired: list[Node], actual: dict[str, Host]) -> Plan:
@@ -90,7 +95,8 @@ def hosts(settings: LabSettings) -> dict[str, Host]:
 def reconcile(settings: LabSettings) -> Plan:
     """Bring the podman hosts in line with the lab AWS and say what changed."""
     with _lock():
-        todo = plan(nodes.desired(settings), hosts(settings))
+        desired = nodes.desired(settings)
+        todo = plan(desired, hosts(settings))
         if todo.create:
             ref = image.ensure()
             for node in todo.create:
@@ -99,7 +105,9 @@ def reconcile(settings: LabSettings) -> Plan:
             podman.run("start", instance_id)
         for instance_id in todo.remove:
             _remove(instance_id)
-        return todo
+        # Every pass: a restarted container comes back without the address.
+        found = [addresses.assign(node.instance_id, node.private_ip) for node in desired]
+        return replace(todo, collisions=tuple(str(c) for c in found if c is not None))
 
 
 def remove_all(settings: LabSettings) -> list[str]:
@@ -138,6 +146,8 @@ def _create(node: Node, ref: str, settings: LabSettings) -> None:
         "--label",
         f"{ENDPOINT_LABEL}={settings.endpoint}",
         "--label",
+        f"{PRIVATE_IP_LABEL}={node.private_ip}",
+        "--label",
         f"chainops.lab.region={node.region}",
         "--label",
         f"chainops.lab.availability-zone={node.availability_zone}",
@@ -152,7 +162,16 @@ def _create(node: Node, ref: str, settings: LabSettings) -> None:
 
 
 def _remove(instance_id: str) -> None:
+    inspected = podman.run(
+        "inspect",
+        "--format",
+        f'{{{{index .Config.Labels "{PRIVATE_IP_LABEL}"}}}} {{{{.NetworkSettings.IPAddress}}}}',
+        instance_id,
+        check=False,
+    ).split()
     podman.run("rm", "--force", "--time", "5", instance_id)
+    if len(inspected) == 2:
+        addresses.release(*inspected)
     disks.detach_all(host_dir(instance_id))
 
 
