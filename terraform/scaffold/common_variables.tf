@@ -39,12 +39,13 @@ variable "default_tags" {
 }
 
 variable "aws_provider" {
-  description = "Provider settings that differ between AWS and the lab: max_retries (the lab: few, so a missing API fails fast), path-style S3 and static dummy credentials (the lab only)."
+  description = "Provider settings that differ between AWS and the lab: max_retries (the lab: few, so a missing API fails fast), path-style S3, static dummy credentials (the lab only), and a role to assume for every call (plans as the CI/CD role)."
   type = object({
     max_retries       = optional(number, 25)
     s3_use_path_style = optional(bool, false)
     access_key        = optional(string)
     secret_key        = optional(string)
+    assume_role_arn   = optional(string)
   })
   default   = {}
   sensitive = true
@@ -52,5 +53,10 @@ variable "aws_provider" {
   validation {
     condition     = var.aws_provider.max_retries >= 0 && var.aws_provider.max_retries <= 25
     error_message = "The aws_provider.max_retries must be from 0 to 25."
+  }
+
+  validation {
+    condition     = var.aws_provider.assume_role_arn == null || can(regex("^arn:aws[a-z-]*:iam::\\d{12}:role/", var.aws_provider.assume_role_arn))
+    error_message = "The aws_provider.assume_role_arn must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)."
   }
 }

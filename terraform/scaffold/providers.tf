@@ -9,6 +9,16 @@ provider "aws" {
   secret_key        = var.aws_provider.secret_key
   s3_use_path_style = var.aws_provider.s3_use_path_style
 
+  # The variable is sensitive (it may carry keys); whether a role is set is not.
+  dynamic "assume_role" {
+    for_each = nonsensitive(var.aws_provider.assume_role_arn != null) ? [1] : []
+
+    content {
+      role_arn     = var.aws_provider.assume_role_arn
+      session_name = "terraform-${local.stack}"
+    }
+  }
+
   default_tags {
     tags = merge(var.default_tags, {
       "chainops:environment" = var.environment

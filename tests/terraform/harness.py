@@ -69,8 +69,11 @@ def inventory_inputs(environment: str) -> dict[str, Any]:
     return resolved
 
 
-def lab_backend_config(settings: LabSettings, bootstrap: dict[str, Any], stack: str) -> str:
-    """The partial s3 backend configuration of `stack` in the lab, as HCL.
+def lab_backend_config(
+    settings: LabSettings, bootstrap: dict[str, Any], stack: str, role_arn: str | None = None
+) -> str:
+    """The partial s3 backend configuration of `stack` in the lab, as HCL; with `role_arn`, the
+    backend reaches the state as that role.
 
     Terraform >= 1.6's s3 backend takes per-service `endpoints` (the lab serves them all on
     one port) and `use_path_style`, since moto's virtual-host S3 needs DNS it does not have.
@@ -91,6 +94,7 @@ def lab_backend_config(settings: LabSettings, bootstrap: dict[str, Any], stack: 
             "endpoints = {",
             *(f'  {service} = "{endpoint}"' for service in ("s3", "dynamodb", "sts", "iam")),
             "}",
+            *([f'assume_role = {{ role_arn = "{role_arn}" }}'] if role_arn else []),
             "",
         ]
     )
@@ -228,11 +232,18 @@ class Deployment:
 
 
 def init_stack(
-    name: str, settings: LabSettings, work: Path, bootstrap_outputs: dict[str, Any] | None
+    name: str,
+    settings: LabSettings,
+    work: Path,
+    bootstrap_outputs: dict[str, Any] | None,
+    role_arn: str | None = None,
 ) -> Stack:
-    """A stack initialised in the lab workspace with the lab inventory's inputs."""
+    """A stack initialised in the lab workspace with the lab inventory's inputs; with
+    `role_arn`, every call of its provider and backend is made as that role."""
     stack = Stack(name, settings, work / name)
     inputs = inventory_inputs("lab")["stacks"][name]
+    if role_arn:
+        inputs["aws_provider"] = {**inputs.get("aws_provider", {}), "assume_role_arn": role_arn}
     if name == "core":
         # The lab inventory cannot know the ARN: ACM makes it at import.
         inputs["certificate_arn"] = certificate.ensure(settings)
@@ -241,6 +252,6 @@ def init_stack(
         stack.init()
     else:
         assert bootstrap_outputs is not None
-        stack.init(lab_backend_config(settings, bootstrap_outputs, name))
+        stack.init(lab_backend_config(settings, bootstrap_outputs, name, role_arn))
     stack.workspace("lab")
     return stack

@@ -11,18 +11,21 @@ import json
 import time
 from collections.abc import Mapping
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError
 
 from chainops.consumer import metrics as consumer_metrics
 from chainops.consumer import permissions as consumer
 from chainops.consumer.config import ConsumerConfig
 from chainops.consumer.layout import LAKE_PREFIX
+from chainops.lab.aws import clients
 from chainops.lab.hosts import nodes
 from chainops.listener import permissions as listener
 from chainops.listener.config import ListenerConfig
-from tests.terraform.harness import Deployment
+from tests.terraform.harness import ORDER, Deployment, init_stack
 
 pytestmark = pytest.mark.minutes(14)
 
@@ -797,6 +800,29 @@ def test_second_plan_of_every_stack_is_empty(deployment: Deployment) -> None:
             f"{name}: plan exited {result.returncode}\n"
             f"{result.stdout[-4000:]}{result.stderr[-2000:]}"
         )
+
+
+def test_every_stack_replans_as_the_ci_role(deployment: Deployment, tmp_path: Path) -> None:
+    """After the administrator's apply, the CI/CD role re-plans each stack to no change (the lab
+    refusing whatever its policy lacks), and reads no data: not an object of the lake."""
+    ci = deployment.outputs["foundation"]["role_arns"]["ci"]
+    bootstrap = deployment.outputs["state_bootstrap"]
+    for name in ORDER[1:]:  # the bootstrap's state is local, an administrator's alone
+        start = time.monotonic()
+        stack = init_stack(name, deployment.settings, tmp_path, bootstrap, role_arn=ci)
+        result = stack.plan()
+        deployment.timings[f"plan {name} as ci"] = time.monotonic() - start
+        assert result.returncode == 0, (
+            f"{name}: plan as {ci} exited {result.returncode}\n"
+            f"{result.stdout[-3000:]}{result.stderr[-3000:]}"
+        )
+    lake = deployment.outputs["blockchain"]["data_lake_bucket"]
+    s3 = clients.client(
+        deployment.settings, "s3", session=clients.assume_role(deployment.settings, ci, "ci")
+    )
+    with pytest.raises(ClientError) as refused:
+        s3.get_object(Bucket=lake, Key=f"{LAKE_PREFIX}/any.jsonl.gz")
+    assert refused.value.response["Error"]["Code"] == "AccessDenied"
 
 
 @pytest.mark.destroys_stacks

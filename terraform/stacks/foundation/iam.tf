@@ -74,6 +74,7 @@ data "aws_iam_policy_document" "ci_trust" {
 }
 
 data "aws_iam_policy_document" "ci" {
+  #checkov:skip=CKV_AWS_356:Plans read the configuration of every resource type of the stacks, most with ids AWS assigns (VPCs, subnets, groups), so by "*"; the statement grants no data read (no object, item, record or message).
   statement {
     sid       = "EcrLogin"
     actions   = ["ecr:GetAuthorizationToken"]
@@ -120,6 +121,96 @@ data "aws_iam_policy_document" "ci" {
     actions   = ["s3:GetObject", "s3:ListBucket"]
     resources = ["arn:${local.partition}:s3:::${local.name}-tfstate-${local.account_id}", "arn:${local.partition}:s3:::${local.name}-tfstate-${local.account_id}/*"]
   }
+
+  # Plans run as this role (tests/terraform/test_stacks.py re-plans every stack with it): they
+  # take the state's lock, decrypt the state, and read every resource's configuration.
+  statement {
+    sid       = "LockTerraformState"
+    actions   = ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem"]
+    resources = ["arn:${local.partition}:dynamodb:${local.region}:${local.account_id}:table/${local.name}-tflock"]
+  }
+
+  statement {
+    sid       = "DecryptTerraformState"
+    actions   = ["kms:Decrypt"]
+    resources = ["arn:${local.partition}:kms:${local.region}:${local.account_id}:key/*"]
+
+    condition {
+      test     = "ForAnyValue:StringEquals"
+      variable = "kms:ResourceAliases"
+      values   = ["alias/${local.name}-tfstate"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = ["s3.${local.region}.amazonaws.com", "dynamodb.${local.region}.amazonaws.com"]
+    }
+  }
+
+  # The core stack manages the Redis AUTH token as a secret version, so refreshing it reads the
+  # token: this one secret, through Secrets Manager, and no other.
+  statement {
+    sid       = "PlanReadsRedisAuthToken"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = ["arn:${local.partition}:secretsmanager:${local.region}:${local.account_id}:secret:${local.name}/redis-auth-*"]
+  }
+
+  statement {
+    sid       = "DecryptRedisAuthToken"
+    actions   = ["kms:Decrypt"]
+    resources = ["arn:${local.partition}:kms:${local.region}:${local.account_id}:key/*"]
+
+    condition {
+      test     = "ForAnyValue:StringEquals"
+      variable = "kms:ResourceAliases"
+      values   = ["alias/${local.name}-core"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = ["secretsmanager.${local.region}.amazonaws.com"]
+    }
+  }
+
+  statement {
+    sid       = "PlanReadsConfiguration" # of resources, never their data (no object, item or record)
+    actions   = local.plan_read_actions
+    resources = ["*"]
+  }
+}
+
+locals {
+  # What refreshing the stacks' resources calls, service by service (found by re-planning every
+  # stack as this role in the lab, which refuses what the policy does not grant).
+  plan_read_actions = [
+    "acm:DescribeCertificate", "acm:ListTagsForCertificate",
+    "application-autoscaling:DescribeScalableTargets", "application-autoscaling:DescribeScalingPolicies",
+    "application-autoscaling:ListTagsForResource",
+    "autoscaling:Describe*",
+    "cloudwatch:DescribeAlarms", "cloudwatch:GetDashboard", "cloudwatch:ListTagsForResource",
+    "dynamodb:DescribeContinuousBackups", "dynamodb:DescribeTable", "dynamodb:DescribeTimeToLive",
+    "dynamodb:ListTagsOfResource",
+    "ec2:Describe*", "ec2:GetEbsEncryptionByDefault",
+    "ecr:DescribeRepositories", "ecr:GetLifecyclePolicy", "ecr:GetRepositoryPolicy", "ecr:ListTagsForResource",
+    "ecs:Describe*", "ecs:ListTagsForResource",
+    "elasticache:Describe*", "elasticache:ListTagsForResource",
+    "elasticloadbalancing:Describe*",
+    "iam:GetInstanceProfile", "iam:GetOpenIDConnectProvider", "iam:GetPolicy", "iam:GetPolicyVersion",
+    "iam:GetRole", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole",
+    "iam:ListRolePolicies",
+    "kinesis:DescribeStreamSummary", "kinesis:DescribeStream", "kinesis:ListTagsForStream",
+    "kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListAliases", "kms:ListResourceTags",
+    "logs:DescribeLogGroups", "logs:ListTagsForResource", "logs:ListTagsLogGroup",
+    "rds:Describe*", "rds:ListTagsForResource",
+    "s3:GetAccelerateConfiguration", "s3:GetBucket*", "s3:GetEncryptionConfiguration",
+    "s3:GetLifecycleConfiguration", "s3:GetReplicationConfiguration", "s3:ListBucket",
+    "secretsmanager:DescribeSecret", "secretsmanager:GetResourcePolicy", "secretsmanager:GetRandomPassword",
+    "sns:GetSubscriptionAttributes", "sns:GetTopicAttributes", "sns:ListTagsForResource", "sns:ListTopics",
+    "sqs:GetQueueAttributes", "sqs:ListQueueTags",
+    "ssm:DescribeParameters", "ssm:GetParameter", "ssm:ListTagsForResource",
+  ]
 }
 
 module "ci_role" {

@@ -345,3 +345,37 @@ def test_a_service_using_a_customer_key_needs_the_callers_key_permission(lab: La
         error_code(lambda: as_kinesis_writer.put_object(Bucket="sealed-lake", Key="b", Body=b"1"))
         == "AccessDenied"
     )
+
+
+def test_reading_a_secret_under_a_customer_key_needs_decrypt_through_secrets_manager(
+    lab: LabSettings,
+) -> None:
+    delegating = document(
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+            "Action": "kms:*",
+            "Resource": "*",
+        }
+    )
+    key = clients.client(lab, "kms").create_key(Policy=delegating)["KeyMetadata"]["Arn"]
+    secret = clients.client(lab, "secretsmanager").create_secret(
+        Name="core/redis-auth", KmsKeyId=key, SecretString="token"
+    )["ARN"]
+    read = {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": secret}
+    decrypt = {
+        "Effect": "Allow",
+        "Action": "kms:Decrypt",
+        "Resource": key,
+        "Condition": {"StringEquals": {"kms:ViaService": f"secretsmanager.{REGION}.amazonaws.com"}},
+    }
+    without_key = clients.client(
+        lab, "secretsmanager", session=session(lab, make_role(lab, "reader", read))
+    )
+    assert (
+        error_code(lambda: without_key.get_secret_value(SecretId=secret)) == "AccessDeniedException"
+    )
+    with_key = clients.client(
+        lab, "secretsmanager", session=session(lab, make_role(lab, "decrypter", read, decrypt))
+    )
+    assert with_key.get_secret_value(SecretId="core/redis-auth")["SecretString"] == "token"

@@ -233,7 +233,7 @@ def _resources(service: str, action: str, response: Any, moto_resource: str) -> 
 
         backend = secretsmanager_backends[response.current_account][response.region]
         with contextlib.suppress(Exception):
-            return [backend.describe_secret(secret)["ARN"]]
+            return [str(backend.describe_secret(secret).arn)]
     derive = _RESOURCES.get(service)
     return derive(response, action) if derive else ["*"]
 
@@ -280,6 +280,7 @@ _KEY_USES: dict[str, dict[str, str]] = {
          "BatchWriteItem", "TransactGetItems", "TransactWriteItems"),
         "Decrypt",
     ),
+    "secretsmanager": {"GetSecretValue": "Decrypt", "PutSecretValue": "GenerateDataKey"},
 }  # fmt: skip
 # Each service's refusal when the key use is denied, as AWS answers it.
 _KEY_DENIED_CODES = {
@@ -287,6 +288,7 @@ _KEY_DENIED_CODES = {
     "sqs": "KMS.AccessDeniedException",
     "s3": "AccessDenied",
     "dynamodb": "AccessDeniedException",
+    "secretsmanager": "AccessDeniedException",
 }
 
 
@@ -313,6 +315,11 @@ def _resource_key(service: str, resource: str, response: Any) -> str | None:
         return sse.get("KMSMasterKeyId") if sse.get("SSEType") == "KMS" else None
     if service == "s3":
         return _s3_key(resource, response)
+    if service == "secretsmanager":
+        from moto.secretsmanager.models import secretsmanager_backends
+
+        kms_key_id = secretsmanager_backends[account][region].describe_secret(resource).kms_key_id
+        return str(kms_key_id) if kms_key_id else None
     return None
 
 
@@ -370,6 +377,7 @@ def _check_key_use(service: str, name: str, resource: str, response: Any, signer
         **_context(response, caller, action),
         "kms:viaservice": (via,),
         "kms:calleraccount": (caller.account,),
+        "kms:resourcealiases": tuple(key.aliases),
     }
     request = Request(caller=caller, action=action, resource=key.arn, context=context)
     decision = evaluate(request, signer.policies, json.loads(key.policy), key_policy=True)
@@ -392,6 +400,8 @@ def _context(response: Any, caller: Caller, iam_action: str) -> dict[str, tuple[
         context["cloudwatch:namespace"] = (str(namespace),)
     if iam_action == "s3:ListBucket" and (prefix := _query(response, "prefix")) is not None:
         context["s3:prefix"] = (prefix,)
+    if iam_action.startswith("kms:") and (key := _kms_key(response)) is not None:
+        context["kms:resourcealiases"] = tuple(key.aliases)
     return context
 
 
