@@ -23,6 +23,8 @@ HOMES = {
     # tests/lab/test_settings.py keeps equal.
     '"testing"': {"src/chainops/lab/settings.py"},
     "key: testing": {"inventories/lab/aws_ec2.yml"},
+    # The lab IMDS's address: its package (the server binds it, `lab up` adds it to lo).
+    "169.254.169.254": {"src/chainops/lab/hosts/imds/__init__.py"},
 }
 # Markdown is prose for people; everything else is read by a program. This file names the values.
 PROSE = (".md",)

@@ -1,0 +1,188 @@
+"""The lab IMDS: real podman hosts ask the metadata address with curl, as an SDK on EC2 would, and
+the credentials they get sign calls to their lab AWS as the instance profile's role."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+
+from chainops.lab.aws import clients, server
+from chainops.lab.hosts import podman, reconciler
+from chainops.lab.hosts.imds import ADDRESS, process, spot
+from chainops.lab.settings import MANAGEMENT_TAG, LabSettings
+from tests.conftest import TEST_LAB_HOST
+
+pytestmark = pytest.mark.podman
+
+# A second lab AWS on this machine (docs/lab.md's port table): hosts of two labs side by side.
+SECOND_LAB_PORT = 4606
+TTL = "X-aws-ec2-metadata-token-ttl-seconds: 300"
+META = f"http://{ADDRESS}/latest/meta-data"
+TRUST = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": "ec2.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+        }
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def imds() -> Iterator[None]:
+    """The lab IMDS, as `lab up` starts it; stopped afterwards unless other labs' hosts remain."""
+    process.up()
+    yield
+    process.down()
+
+
+@pytest.fixture
+def second_lab() -> Iterator[LabSettings]:
+    settings = LabSettings(host=TEST_LAB_HOST, port=SECOND_LAB_PORT)
+    started = server.up(settings)
+    server.reset(settings)
+    yield settings
+    reconciler.remove_all(settings)
+    if started:
+        server.down(settings)
+
+
+def _profile(settings: LabSettings, role: str) -> str:
+    """A role EC2 may assume, in an instance profile of the same name; returns the name."""
+    iam = clients.client(settings, "iam")
+    iam.create_role(RoleName=role, AssumeRolePolicyDocument=json.dumps(TRUST))
+    iam.create_instance_profile(InstanceProfileName=role)
+    iam.add_role_to_instance_profile(InstanceProfileName=role, RoleName=role)
+    return role
+
+
+def _host(settings: LabSettings, *, profile: str | None = None, tokens: str = "optional") -> str:
+    """A managed instance (with the profile and HttpTokens given), materialised as a host."""
+    ec2 = clients.client(settings, "ec2")
+    extra: dict[str, Any] = {"IamInstanceProfile": {"Name": profile}} if profile else {}
+    (instance,) = ec2.run_instances(
+        ImageId=ec2.describe_images()["Images"][0]["ImageId"],
+        InstanceType="m5.large",
+        MinCount=1,
+        MaxCount=1,
+        MetadataOptions={"HttpTokens": tokens},
+        TagSpecifications=[
+            {"ResourceType": "instance", "Tags": [{"Key": MANAGEMENT_TAG, "Value": "true"}]}
+        ],
+        **extra,
+    )["Instances"]
+    reconciler.reconcile(settings)
+    return str(instance["InstanceId"])
+
+
+def _curl(host: str, url: str, *headers: str, method: str = "GET") -> tuple[int, str]:
+    """Status and body of a request made inside the host."""
+    flags = [arg for header in headers for arg in ("-H", header)]
+    out = podman.run(
+        "exec", host, "curl", "-s", "-m", "10", "-X", method, *flags, "-w", "\n%{http_code}", url
+    )
+    body, _, status = out.rpartition("\n")
+    return int(status), body
+
+
+def _token(host: str) -> str:
+    status, token = _curl(host, f"http://{ADDRESS}/latest/api/token", TTL, method="PUT")
+    assert status == 200, token
+    return token
+
+
+def _caller_arn(settings: LabSettings, credentials: dict[str, str]) -> str:
+    """Who the lab's STS says signed with these credentials (IMDS's JSON field names)."""
+    sts = boto3.client(
+        "sts",
+        endpoint_url=settings.endpoint,
+        region_name=settings.regions[0],
+        aws_access_key_id=credentials["AccessKeyId"],
+        aws_secret_access_key=credentials["SecretAccessKey"],
+        aws_session_token=credentials["Token"],
+    )
+    return str(sts.get_caller_identity()["Arn"])
+
+
+def test_a_host_signs_as_its_instance_profile_role(hosts: LabSettings, imds: None) -> None:
+    """Token, role name, credentials: they sign calls to the host's lab as
+    assumed-role/<role>/<instance id>, and the metadata describes the host."""
+    role = _profile(hosts, "listener-host")
+    host = _host(hosts, profile=role, tokens="required")
+    token = f"X-aws-ec2-metadata-token: {_token(host)}"
+
+    assert _curl(host, f"{META}/iam/security-credentials/", token) == (200, role)
+    status, body = _curl(host, f"{META}/iam/security-credentials/{role}", token)
+    assert status == 200, body
+    credentials = json.loads(body)
+    assert credentials["Code"] == "Success"
+    assert credentials["Type"] == "AWS-HMAC"
+    arn = _caller_arn(hosts, credentials)
+    assert arn.endswith(f":assumed-role/{role}/{host}"), arn
+
+    info = json.loads(_curl(host, f"{META}/iam/info", token)[1])
+    assert info["InstanceProfileArn"].endswith(f":instance-profile/{role}")
+    assert _curl(host, f"{META}/instance-id", token) == (200, host)
+    assert _curl(host, f"{META}/placement/region", token) == (200, hosts.regions[0])
+    assert _curl(host, f"{META}/placement/availability-zone", token)[1].startswith(hosts.regions[0])
+    address = podman.run("exec", host, "hostname", "-I").split()[0]
+    assert _curl(host, f"{META}/local-ipv4", token) == (200, address)
+    document = _curl(host, f"http://{ADDRESS}/latest/dynamic/instance-identity/document", token)
+    assert json.loads(document[1])["instanceId"] == host
+
+
+def test_required_tokens_are_enforced(hosts: LabSettings, imds: None) -> None:
+    """HttpTokens=required: no token, a made-up one or another host's answers 401; a token's
+    TTL must be 1-21600 seconds."""
+    required = _host(hosts, tokens="required")
+    other = _host(hosts)
+    url = f"{META}/instance-id"
+    assert _curl(required, url)[0] == 401
+    assert _curl(required, url, "X-aws-ec2-metadata-token: made-up")[0] == 401
+    assert _curl(required, url, f"X-aws-ec2-metadata-token: {_token(other)}")[0] == 401
+    assert _curl(required, url, f"X-aws-ec2-metadata-token: {_token(required)}") == (200, required)
+    for ttl in ("0", "21601", "soon"):
+        header = f"X-aws-ec2-metadata-token-ttl-seconds: {ttl}"
+        assert _curl(required, f"http://{ADDRESS}/latest/api/token", header, method="PUT")[0] == 400
+    assert _curl(required, f"http://{ADDRESS}/latest/api/token", method="PUT")[0] == 400
+
+
+def test_a_host_without_a_profile_has_no_iam(hosts: LabSettings, imds: None) -> None:
+    """No instance profile: iam/ answers 404, the rest answers (without a token: optional)."""
+    host = _host(hosts)
+    assert _curl(host, f"{META}/instance-id") == (200, host)
+    for path in ("iam/", "iam/info", "iam/security-credentials/"):
+        assert _curl(host, f"{META}/{path}")[0] == 404, path
+    assert "iam/" not in _curl(host, f"{META}/")[1].split()
+
+
+def test_a_spot_notice_is_served_until_cleared(hosts: LabSettings, imds: None) -> None:
+    """spot/instance-action answers 404 until a notice is set, then the notice."""
+    host = _host(hosts)
+    url = f"{META}/spot/instance-action"
+    assert _curl(host, url)[0] == 404
+    notice = spot.interrupt(host, action="stop")
+    try:
+        status, body = _curl(host, url)
+        assert (status, json.loads(body)["action"]) == (200, "stop")
+        assert body == notice
+    finally:
+        spot.clear(host)
+    assert _curl(host, url)[0] == 404
+
+
+def test_each_host_is_answered_by_its_own_lab(
+    hosts: LabSettings, second_lab: LabSettings, imds: None
+) -> None:
+    """Hosts of two lab AWSs on one machine: each host's credentials come from its own lab."""
+    for settings in (hosts, second_lab):
+        role = _profile(settings, f"role-{settings.port}")
+        host = _host(settings, profile=role)
+        body = _curl(host, f"{META}/iam/security-credentials/{role}")[1]
+        assert _caller_arn(settings, json.loads(body)).endswith(f":assumed-role/{role}/{host}")
