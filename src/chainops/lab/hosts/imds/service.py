@@ -258,6 +258,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _answer(self, method: Callable[[str, str, Mapping[str, str]], Answer]) -> None:
         path = urlsplit(self.path).path
         headers = {name.lower(): value for name, value in self.headers.items()}
+        started = time.monotonic()
         try:
             answer = method(self.client_address[0], path, headers)
         except Exception as error:
@@ -273,6 +274,8 @@ class _Handler(BaseHTTPRequestHandler):
                 "method": self.command,
                 "path": path,
                 "status": answer.status,
+                # An SDK on a host waits 1 s for an answer by default.
+                "ms": round((time.monotonic() - started) * 1000, 1),
                 **({"error": answer.body} if answer.failed else {}),
             },
         )
