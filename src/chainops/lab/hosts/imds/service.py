@@ -90,6 +90,8 @@ class Metadata:
         self._callers = callers
         self._lab = lab
         self._tokens = tokens
+        # Taken at start: the code this process runs, whatever the checkout holds later.
+        self._fingerprint = fingerprint()
 
     def put(self, source: str, path: str, headers: Mapping[str, str]) -> Answer:
         if path != TOKEN_PATH:
@@ -107,7 +109,7 @@ class Metadata:
 
     def get(self, source: str, path: str, headers: Mapping[str, str]) -> Answer:
         if path == HEALTH_PATH:
-            body = json.dumps({"service": SERVICE, "fingerprint": fingerprint()})
+            body = json.dumps({"service": SERVICE, "fingerprint": self._fingerprint})
             return Answer(200, body, "application/json")
         if path == TOKEN_PATH:
             return Answer(405, "a token is asked for with PUT")
