@@ -15,6 +15,7 @@ from chainops.lab.hosts import podman, reconciler
 from chainops.lab.hosts.imds import ADDRESS, process, spot
 from chainops.lab.settings import MANAGEMENT_TAG, LabSettings
 from tests.conftest import TEST_LAB_HOST
+from tests.helpers import create_instance_profile
 
 pytestmark = pytest.mark.podman
 
@@ -22,16 +23,6 @@ pytestmark = pytest.mark.podman
 SECOND_LAB_PORT = 4606
 TTL = "X-aws-ec2-metadata-token-ttl-seconds: 300"
 META = f"http://{ADDRESS}/latest/meta-data"
-TRUST = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Effect": "Allow",
-            "Principal": {"Service": "ec2.amazonaws.com"},
-            "Action": "sts:AssumeRole",
-        }
-    ],
-}
 
 
 @pytest.fixture(scope="module")
@@ -51,15 +42,6 @@ def second_lab() -> Iterator[LabSettings]:
     reconciler.remove_all(settings)
     if started:
         server.down(settings)
-
-
-def _profile(settings: LabSettings, role: str) -> str:
-    """A role EC2 may assume, in an instance profile of the same name; returns the name."""
-    iam = clients.client(settings, "iam")
-    iam.create_role(RoleName=role, AssumeRolePolicyDocument=json.dumps(TRUST))
-    iam.create_instance_profile(InstanceProfileName=role)
-    iam.add_role_to_instance_profile(InstanceProfileName=role, RoleName=role)
-    return role
 
 
 def _host(settings: LabSettings, *, profile: str | None = None, tokens: str = "optional") -> str:
@@ -113,7 +95,7 @@ def _caller_arn(settings: LabSettings, credentials: dict[str, str]) -> str:
 def test_a_host_signs_as_its_instance_profile_role(hosts: LabSettings, imds: None) -> None:
     """Token, role name, credentials: they sign calls to the host's lab as
     assumed-role/<role>/<instance id>, and the metadata describes the host."""
-    role = _profile(hosts, "listener-host")
+    role = create_instance_profile(clients.client(hosts, "iam"), "listener-host")
     host = _host(hosts, profile=role, tokens="required")
     token = f"X-aws-ec2-metadata-token: {_token(host)}"
 
@@ -182,7 +164,7 @@ def test_each_host_is_answered_by_its_own_lab(
 ) -> None:
     """Hosts of two lab AWSs on one machine: each host's credentials come from its own lab."""
     for settings in (hosts, second_lab):
-        role = _profile(settings, f"role-{settings.port}")
+        role = create_instance_profile(clients.client(settings, "iam"), f"role-{settings.port}")
         host = _host(settings, profile=role)
         body = _curl(host, f"{META}/iam/security-credentials/{role}")[1]
         assert _caller_arn(settings, json.loads(body)).endswith(f":assumed-role/{role}/{host}")
