@@ -11,7 +11,7 @@ import boto3
 import pytest
 
 from chainops.lab.aws import clients, server
-from chainops.lab.hosts import podman, reconciler
+from chainops.lab.hosts import podman, reconciler, status
 from chainops.lab.hosts.imds import ADDRESS, process, spot
 from chainops.lab.settings import MANAGEMENT_TAG, LabSettings
 from tests.conftest import TEST_LAB_HOST
@@ -168,3 +168,14 @@ def test_each_host_is_answered_by_its_own_lab(
         host = _host(settings, profile=role)
         body = _curl(host, f"{META}/iam/security-credentials/{role}")[1]
         assert _caller_arn(settings, json.loads(body)).endswith(f":assumed-role/{role}/{host}")
+
+
+def test_status_reports_the_imds(lab: LabSettings, imds: None) -> None:
+    """`chainops lab status` says the lab IMDS runs, with its pid and address."""
+    report = status.collect(lab)
+    assert report.as_dict()["imds"] == {
+        "url": process.URL,
+        "running": True,
+        "pid": process.running_pid(),
+    }
+    assert f"lab IMDS {process.URL}" in report.as_text()
