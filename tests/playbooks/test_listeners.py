@@ -17,11 +17,13 @@ from typing import Any
 
 import pytest
 
+from chainops.consumer import permissions as consumer_permissions
 from chainops.lab.aws import clients, server
 from chainops.lab.hosts import bridge, fleet, reconciler
 from chainops.lab.hosts.imds import process
 from chainops.lab.release import artifact
 from chainops.lab.settings import LabSettings
+from chainops.listener import permissions as listener_permissions
 from tests.helpers import copy_lab_inventory, create_instance_profile, run_playbook
 
 # Not the conftest lab (on 127.0.0.1): this one must be reachable from inside the podman hosts,
@@ -29,8 +31,9 @@ from tests.helpers import copy_lab_inventory, create_instance_profile, run_playb
 PORT = 4609  # its own: the listener_service scenario may run at once on 4605
 STREAM, BUCKET = "lab-events", "lab-lake"
 TABLES = {"checkpoints": "listener_id", "leases": "lease_key", "idempotency": "idempotency_key"}
-# What the listener host's instance profile allows (the stack's listener role is narrower).
-PIPELINE_ACTIONS = ("kinesis:*", "dynamodb:*", "s3:*", "sqs:*", "cloudwatch:PutMetricData")
+# What the listener host's instance profile allows: the services' own lists, on any resource
+# (the stack's role also scopes each to its resource).
+PIPELINE_ACTIONS = tuple(sorted({*listener_permissions.ACTIONS, *consumer_permissions.ACTIONS}))
 
 
 @pytest.fixture(scope="module")

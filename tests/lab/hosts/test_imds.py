@@ -113,10 +113,16 @@ def test_a_host_signs_as_its_instance_profile_role(hosts: LabSettings, imds: Non
     assert _curl(host, f"{META}/instance-id", token) == (200, host)
     assert _curl(host, f"{META}/placement/region", token) == (200, hosts.regions[0])
     assert _curl(host, f"{META}/placement/availability-zone", token)[1].startswith(hosts.regions[0])
-    address = podman.run("exec", host, "hostname", "-I").split()[0]
-    assert _curl(host, f"{META}/local-ipv4", token) == (200, address)
+    # The instance's private address, as on EC2, and one the host has on its interface.
+    (reservation,) = clients.client(hosts, "ec2").describe_instances(InstanceIds=[host])[
+        "Reservations"
+    ]
+    private_ip = reservation["Instances"][0]["PrivateIpAddress"]
+    assert _curl(host, f"{META}/local-ipv4", token) == (200, private_ip)
+    assert private_ip in podman.run("exec", host, "hostname", "-I").split()
     document = _curl(host, f"http://{ADDRESS}/latest/dynamic/instance-identity/document", token)
     assert json.loads(document[1])["instanceId"] == host
+    assert json.loads(document[1])["privateIp"] == private_ip
 
 
 def test_required_tokens_are_enforced(hosts: LabSettings, imds: None) -> None:

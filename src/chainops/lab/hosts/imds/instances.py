@@ -36,6 +36,7 @@ class Instance:
     instance_type: str
     image_id: str
     hostname: str
+    private_ip: str  # PrivateIpAddress: the reconciler puts it on the host's interface
     launch_time: datetime
     http_tokens: str  # MetadataOptions.HttpTokens: "required" or "optional"
     http_endpoint: str  # MetadataOptions.HttpEndpoint: "enabled" or "disabled"
@@ -81,6 +82,7 @@ class Lab:
             instance_type=described["InstanceType"],
             image_id=described.get("ImageId", ""),
             hostname=described.get("PrivateDnsName") or caller.instance_id,
+            private_ip=described.get("PrivateIpAddress") or caller.address,
             launch_time=described["LaunchTime"],
             http_tokens=options.get("HttpTokens", "optional"),
             http_endpoint=options.get("HttpEndpoint", "enabled"),
@@ -112,17 +114,18 @@ def _assume_profile_role(caller: Caller, profile_arn: str) -> Credentials | None
         roles = profile["InstanceProfile"]["Roles"]
         if not roles:
             return None
-        session = _client(caller, "sts").assume_role(
-            RoleArn=roles[0]["Arn"], RoleSessionName=caller.instance_id, DurationSeconds=SESSION_S
-        )["Credentials"]
+        # As the lab administrator, who stands for EC2 assuming an instance's role.
+        settings = _settings(caller.endpoint, caller.region)
+        session = clients.assume_role(settings, roles[0]["Arn"], caller.instance_id, SESSION_S)
+    issued = datetime.now(UTC)
     return Credentials(
         role=roles[0]["RoleName"],
         profile_id=profile["InstanceProfile"]["InstanceProfileId"],
-        access_key_id=session["AccessKeyId"],
-        secret_access_key=session["SecretAccessKey"],
-        token=session["SessionToken"],
-        expiration=session["Expiration"].astimezone(UTC),
-        last_updated=datetime.now(UTC),
+        access_key_id=session.access_key_id,
+        secret_access_key=session.secret_access_key,
+        token=session.session_token,
+        expiration=(session.expiration or issued + timedelta(seconds=SESSION_S)).astimezone(UTC),
+        last_updated=issued,
     )
 
 
@@ -132,10 +135,13 @@ def _client(caller: Caller, service: str) -> Any:
 
 @cache  # boto3 clients are thread-safe and slow to build: one per lab, region and service
 def _bound_client(endpoint: str, region: str, service: str) -> Any:
+    return clients.client(_settings(endpoint, region), service)
+
+
+def _settings(endpoint: str, region: str) -> LabSettings:
     url = urlsplit(endpoint)
     regions = (region,) if region else LabSettings.regions
-    settings = LabSettings(host=url.hostname or "", port=url.port or 80, regions=regions)
-    return clients.client(settings, service)
+    return LabSettings(host=url.hostname or "", port=url.port or 80, regions=regions)
 
 
 @contextmanager

@@ -147,8 +147,7 @@ def _tree(caller: Caller, instance: Instance, lab: Lab, path: str) -> Leaves:
         "meta-data/instance-id": lambda: instance.instance_id,
         "meta-data/instance-type": lambda: instance.instance_type,
         "meta-data/local-hostname": lambda: instance.hostname,
-        # The host's own address (what its interface shows), not moto's PrivateIpAddress.
-        "meta-data/local-ipv4": lambda: caller.address,
+        "meta-data/local-ipv4": lambda: instance.private_ip,
         "meta-data/placement/availability-zone": lambda: instance.availability_zone,
         "meta-data/placement/region": lambda: instance.region,
         "meta-data/services/domain": lambda: "amazonaws.com",
@@ -209,7 +208,7 @@ def _identity(caller: Caller, instance: Instance) -> str:
             "instanceType": instance.instance_type,
             "kernelId": None,
             "pendingTime": _iso(instance.launch_time),
-            "privateIp": caller.address,
+            "privateIp": instance.private_ip,
             "ramdiskId": None,
             "region": instance.region,
             "version": "2017-09-30",
