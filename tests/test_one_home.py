@@ -33,6 +33,8 @@ HOMES = {
         f"{LISTENER_SERVICE}/defaults/main.yml",
         f"{LISTENER_SERVICE}/meta/argument_specs.yml",
     },
+    # ECS's task-role endpoint: the lab IMDS's package.
+    "169.254.170.2": {"src/chainops/lab/hosts/imds/__init__.py"},
 }
 # Markdown is prose for people; everything else is read by a program. This file names the values.
 PROSE = (".md",)

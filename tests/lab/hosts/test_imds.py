@@ -12,7 +12,7 @@ import pytest
 
 from chainops.lab.aws import clients, server
 from chainops.lab.hosts import podman, reconciler, status
-from chainops.lab.hosts.imds import ADDRESS, process, spot
+from chainops.lab.hosts.imds import ADDRESS, TASK_ADDRESS, process, spot, task_roles
 from chainops.lab.settings import MANAGEMENT_TAG, LabSettings
 from tests.conftest import TEST_LAB_HOST
 from tests.helpers import create_instance_profile
@@ -185,3 +185,22 @@ def test_status_reports_the_imds(lab: LabSettings, imds: None) -> None:
         "pid": process.running_pid(),
     }
     assert f"lab IMDS {process.URL}" in report.as_text()
+
+
+def test_a_registered_task_gets_its_roles_credentials(hosts: LabSettings, imds: None) -> None:
+    """The task-role endpoint at a registered task's relative URI answers its role's session,
+    named by the task id, as ECS's agent does; an unregistered URI answers 404."""
+    role = create_instance_profile(clients.client(hosts, "iam"), "pipeline-task")
+    role_arn = clients.client(hosts, "iam").get_role(RoleName=role)["Role"]["Arn"]
+    relative_uri = task_roles.register(hosts, role_arn)
+    host = _host(hosts)
+    try:
+        status, body = _curl(host, f"http://{TASK_ADDRESS}{relative_uri}")
+        assert status == 200, body
+        credentials = json.loads(body)
+        assert credentials["RoleArn"] == role_arn
+        task_id = relative_uri.rsplit("/", 1)[1]
+        assert _caller_arn(hosts, credentials).endswith(f":assumed-role/{role}/{task_id}")
+    finally:
+        task_roles.deregister(relative_uri)
+    assert _curl(host, f"http://{TASK_ADDRESS}{relative_uri}")[0] == 404

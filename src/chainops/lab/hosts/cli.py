@@ -43,6 +43,13 @@ def register(commands: Commands) -> None:
     interrupt.add_argument("--action", choices=spot.ACTIONS, default="terminate")
     interrupt.add_argument("--clear", action="store_true", help="withdraw the notice")
     interrupt.set_defaults(handler=_interrupt)
+    task_role = commands.add_parser(
+        "task-role",
+        help="register an ECS task role; print its AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    )
+    task_role.add_argument("role_arn", help="the role ARN, or with --clear the relative URI")
+    task_role.add_argument("--clear", action="store_true", help="forget the task")
+    task_role.set_defaults(handler=_task_role)
 
 
 def _up(args: argparse.Namespace) -> int:
@@ -119,4 +126,14 @@ def _interrupt(args: argparse.Namespace) -> int:
         print("cleared" if spot.clear(args.instance_id) else "no notice")
     else:
         print(spot.interrupt(args.instance_id, action=args.action))
+    return 0
+
+
+def _task_role(args: argparse.Namespace) -> int:
+    from chainops.lab.hosts.imds import task_roles
+
+    if args.clear:
+        print("cleared" if task_roles.deregister(args.role_arn) else "no such task")
+    else:
+        print(task_roles.register(LabSettings.from_env(), args.role_arn))
     return 0

@@ -115,7 +115,7 @@ def _assume_profile_role(caller: Caller, profile_arn: str) -> Credentials | None
         if not roles:
             return None
         # As the lab administrator, who stands for EC2 assuming an instance's role.
-        settings = _settings(caller.endpoint, caller.region)
+        settings = settings_for(caller.endpoint, caller.region)
         session = clients.assume_role(settings, roles[0]["Arn"], caller.instance_id, SESSION_S)
     issued = datetime.now(UTC)
     return Credentials(
@@ -135,10 +135,11 @@ def _client(caller: Caller, service: str) -> Any:
 
 @cache  # boto3 clients are thread-safe and slow to build: one per lab, region and service
 def _bound_client(endpoint: str, region: str, service: str) -> Any:
-    return clients.client(_settings(endpoint, region), service)
+    return clients.client(settings_for(endpoint, region), service)
 
 
-def _settings(endpoint: str, region: str) -> LabSettings:
+def settings_for(endpoint: str, region: str) -> LabSettings:
+    """The settings of the lab AWS at `endpoint` (a host's label), for one region."""
     url = urlsplit(endpoint)
     regions = (region,) if region else LabSettings.regions
     return LabSettings(host=url.hostname or "", port=url.port or 80, regions=regions)

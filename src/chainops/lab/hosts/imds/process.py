@@ -1,6 +1,7 @@
-"""Lifecycle of the lab IMDS process: one per machine, for every lab's hosts.
+"""Lifecycle of the lab IMDS process (instance metadata and ECS task roles): one per machine,
+for every lab's hosts.
 
-The metadata address goes on the loopback device: a host's packets to it leave the container
+Both addresses go on the loopback device: a host's packets to it leave the container
 by its default route, the podman gateway, and this machine takes them as its own.
 """
 
@@ -20,7 +21,7 @@ from chainops import paths
 from chainops.errors import LabError
 from chainops.lab.aws.server import alive, bindable
 from chainops.lab.hosts import podman
-from chainops.lab.hosts.imds import ADDRESS, PORT
+from chainops.lab.hosts.imds import ADDRESS, PORT, TASK_ADDRESS
 from chainops.lab.hosts.imds.service import HEALTH_PATH, SERVICE, fingerprint
 from chainops.lab.hosts.reconciler import LABEL
 
@@ -67,7 +68,8 @@ def up() -> bool:
         raise LabError(
             f"a lab IMDS from other code answers on {URL} and was not started here; stop it"
         )
-    _add_address()
+    for address in (ADDRESS, TASK_ADDRESS):
+        _add_address(address)
     log = log_file()
     with log.open("ab") as out:
         process = subprocess.Popen(
@@ -94,9 +96,10 @@ def down() -> bool:
     if podman.containers(LABEL) or running_pid() is None:
         return False
     _stop()
-    subprocess.run(
-        ["ip", "address", "del", f"{ADDRESS}/32", "dev", "lo"], capture_output=True, check=False
-    )
+    for address in (ADDRESS, TASK_ADDRESS):
+        subprocess.run(
+            ["ip", "address", "del", f"{address}/32", "dev", "lo"], capture_output=True, check=False
+        )
     return True
 
 
@@ -112,12 +115,12 @@ def _stop() -> None:
     pid_file().unlink(missing_ok=True)
 
 
-def _add_address() -> None:
-    if bindable(ADDRESS):
+def _add_address(address: str) -> None:
+    if bindable(address):
         return
     done = subprocess.run(
-        ["ip", "address", "add", f"{ADDRESS}/32", "dev", "lo"], capture_output=True, check=False
+        ["ip", "address", "add", f"{address}/32", "dev", "lo"], capture_output=True, check=False
     )
-    if done.returncode != 0 or not bindable(ADDRESS):
+    if done.returncode != 0 or not bindable(address):
         message = done.stderr.decode(errors="replace").strip()
-        raise LabError(f"cannot add {ADDRESS} to lo (root is needed): {message}")
+        raise LabError(f"cannot add {address} to lo (root is needed): {message}")

@@ -23,9 +23,10 @@ from urllib.parse import urlsplit
 
 from chainops.daemon import log_json
 from chainops.errors import ChainopsError
-from chainops.lab.hosts.imds import ADDRESS, PORT, spot
+from chainops.lab.hosts.imds import ADDRESS, PORT, TASK_ADDRESS, spot, task_roles
 from chainops.lab.hosts.imds.callers import Caller, Callers
 from chainops.lab.hosts.imds.instances import Credentials, Instance, Lab
+from chainops.lab.hosts.imds.task_roles import TaskSessions
 
 # Named, not __name__: the module runs as __main__.
 log = logging.getLogger("chainops.lab.hosts.imds")
@@ -86,10 +87,11 @@ class Answer:
 class Metadata:
     """What each request is answered, with no HTTP in it (header names in lower case)."""
 
-    def __init__(self, *, callers: Callers, lab: Lab, tokens: Tokens) -> None:
+    def __init__(self, *, callers: Callers, lab: Lab, tokens: Tokens, tasks: TaskSessions) -> None:
         self._callers = callers
         self._lab = lab
         self._tokens = tokens
+        self._tasks = tasks
         # Taken at start: the code this process runs, whatever the checkout holds later.
         self._fingerprint = fingerprint()
 
@@ -120,6 +122,21 @@ class Metadata:
             return self._metadata(caller, path, headers.get(TOKEN_HEADER.lower()))
         except ChainopsError as error:
             return Answer(500, str(error), instance_id=caller.instance_id)
+
+    def task(self, source: str, path: str, headers: Mapping[str, str]) -> Answer:
+        """ECS's task-role endpoint: a registered task's role credentials (task_roles)."""
+        caller = self._callers.find(source)
+        if caller is None:
+            return _not_a_host(source)
+        task = task_roles.lookup(path)
+        if task is None:
+            refused = "no task role is registered at this path"
+            return Answer(404, refused, instance_id=caller.instance_id)
+        try:
+            body = self._tasks.credentials(task).as_json()
+        except ChainopsError as error:
+            return Answer(500, str(error), instance_id=caller.instance_id)
+        return Answer(200, body, "application/json", instance_id=caller.instance_id)
 
     def _metadata(self, caller: Caller, path: str, token: str | None) -> Answer:
         instance = self._lab.instance(caller)
@@ -251,7 +268,10 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
     def do_GET(self) -> None:
-        self._answer(self.server.metadata.get)
+        metadata = self.server.metadata
+        # One handler for both addresses: the one asked says which service is meant.
+        asked = self.connection.getsockname()[0]
+        self._answer(metadata.task if asked == TASK_ADDRESS else metadata.get)
 
     def do_PUT(self) -> None:
         self._answer(self.server.metadata.put)
@@ -302,15 +322,18 @@ class _Server(ThreadingHTTPServer):
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description="the lab's instance-metadata service (IMDSv2)")
-    parser.add_argument("--host", default=ADDRESS)
+    parser = argparse.ArgumentParser(
+        description="the lab's instance-metadata service (IMDSv2) and ECS task-role endpoint"
+    )
     parser.add_argument("--port", type=int, default=PORT)
     args = parser.parse_args()
     log_json()
-    metadata = Metadata(callers=Callers(), lab=Lab(), tokens=Tokens())
-    with _Server((args.host, args.port), metadata) as server:
-        log.info("serving", extra={"address": args.host, "port": args.port})
-        server.serve_forever()
+    metadata = Metadata(callers=Callers(), lab=Lab(), tokens=Tokens(), tasks=TaskSessions())
+    servers = [_Server((address, args.port), metadata) for address in (ADDRESS, TASK_ADDRESS)]
+    for server in servers[1:]:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    log.info("serving", extra={"addresses": [ADDRESS, TASK_ADDRESS], "port": args.port})
+    servers[0].serve_forever()
 
 
 if __name__ == "__main__":
