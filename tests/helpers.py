@@ -83,6 +83,31 @@ def create_key_table(dynamodb: Any, table: str, key: str, ttl_attribute: str | N
         )
 
 
+def create_instance_profile(iam: Any, name: str, actions: tuple[str, ...] = ()) -> str:
+    """A role EC2 may assume, allowed `actions` on every resource, in an instance profile of
+    the same name (as the stacks' roles are); returns the name."""
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "ec2.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    }
+    iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))
+    if actions:
+        policy = {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": list(actions), "Resource": "*"}],
+        }
+        iam.put_role_policy(RoleName=name, PolicyName=name, PolicyDocument=json.dumps(policy))
+    iam.create_instance_profile(InstanceProfileName=name)
+    iam.add_role_to_instance_profile(InstanceProfileName=name, RoleName=name)
+    return name
+
+
 def render_role_templates(
     tmp_path: Path, role: str, templates: list[str], variables: dict[str, Any]
 ) -> dict[str, str]:

@@ -9,9 +9,11 @@ import subprocess
 import pytest
 import yaml
 
-from chainops.paths import REPO_ROOT
+from chainops.lab.hosts import imds
+from chainops.paths import COLLECTION_ROOT, REPO_ROOT
 from tests.terraform.harness import inventory_inputs
 
+LISTENER_SERVICE = "collections/ansible_collections/chainops/platform/roles/listener_service"
 # value -> the only files (tracked, outside docs) allowed to spell it.
 HOMES = {
     # The lab AWS's host: the lab inventory (Ansible) and the lab settings' default (the CLI).
@@ -23,6 +25,16 @@ HOMES = {
     # tests/lab/test_settings.py keeps equal.
     '"testing"': {"src/chainops/lab/settings.py"},
     "key: testing": {"inventories/lab/aws_ec2.yml"},
+    # The instance-metadata address: the lab IMDS's package (the server binds it, `lab up` adds
+    # it to lo) and listener_service's default (a role reads no Python; kept equal below), which
+    # its argument spec repeats as every role's does.
+    "169.254.169.254": {
+        "src/chainops/lab/hosts/imds/__init__.py",
+        f"{LISTENER_SERVICE}/defaults/main.yml",
+        f"{LISTENER_SERVICE}/meta/argument_specs.yml",
+    },
+    # ECS's task-role endpoint: the lab IMDS's package.
+    "169.254.170.2": {"src/chainops/lab/hosts/imds/__init__.py"},
 }
 # Markdown is prose for people; everything else is read by a program. This file names the values.
 PROSE = (".md",)
@@ -70,3 +82,12 @@ def test_molecule_reads_the_lab_aws_as_the_lab_inventory_does() -> None:
     assert molecule["chainops_lab_aws"].keys() == inventory["chainops_lab_aws"].keys()
     assert {k: molecule["chainops_lab_aws"][k] for k in aws} == aws
     assert molecule["chainops_lab_cli_environment"] == inventory["chainops_lab_cli_environment"]
+
+
+def test_the_listener_role_asks_where_the_lab_imds_listens() -> None:
+    """listener_service_imds_url's default is the lab IMDS's address and port."""
+    defaults = yaml.safe_load(
+        (COLLECTION_ROOT / "roles/listener_service/defaults/main.yml").read_text(encoding="utf-8")
+    )
+    assert imds.PORT == 80  # the default port, which the URL leaves out
+    assert defaults["listener_service_imds_url"] == f"http://{imds.ADDRESS}"

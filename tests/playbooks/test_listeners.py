@@ -17,17 +17,23 @@ from typing import Any
 
 import pytest
 
+from chainops.consumer import permissions as consumer_permissions
 from chainops.lab.aws import clients, server
 from chainops.lab.hosts import bridge, fleet, reconciler
+from chainops.lab.hosts.imds import process
 from chainops.lab.release import artifact
 from chainops.lab.settings import LabSettings
-from tests.helpers import copy_lab_inventory, run_playbook
+from chainops.listener import permissions as listener_permissions
+from tests.helpers import copy_lab_inventory, create_instance_profile, run_playbook
 
 # Not the conftest lab (on 127.0.0.1): this one must be reachable from inside the podman hosts,
 # on the lab's default host, the podman gateway.
 PORT = 4609  # its own: the listener_service scenario may run at once on 4605
 STREAM, BUCKET = "lab-events", "lab-lake"
 TABLES = {"checkpoints": "listener_id", "leases": "lease_key", "idempotency": "idempotency_key"}
+# What the listener host's instance profile allows: the services' own lists, on any resource
+# (the stack's role also scopes each to its resource).
+PIPELINE_ACTIONS = tuple(sorted({*listener_permissions.ACTIONS, *consumer_permissions.ACTIONS}))
 
 
 @pytest.fixture(scope="module")
@@ -35,10 +41,12 @@ def gateway_lab() -> Iterator[LabSettings]:
     settings = LabSettings(port=PORT)
     bridge.ensure_address(settings.host)
     server.up(settings)
+    process.up()  # the lab IMDS, as `lab up` starts it: the host's instance profile answers
     server.reset(settings)
     yield settings
     reconciler.remove_all(settings)
     server.down(settings)
+    process.down()
 
 
 def _pipeline(settings: LabSettings) -> dict[str, Any]:
@@ -97,6 +105,12 @@ def test_listeners_phase_deploys_a_publishing_pipeline_idempotently(
     (host,) = fleet.launch(
         gateway_lab, count=1, role="listener", instance_type="m5.large", placement_group="pipe"
     )
+    profile = create_instance_profile(
+        clients.client(gateway_lab, "iam"), "lab-listener", PIPELINE_ACTIONS
+    )
+    clients.client(gateway_lab, "ec2").associate_iam_instance_profile(
+        IamInstanceProfile={"Name": profile}, InstanceId=host
+    )
     _start_validator(host)
     inventory = copy_lab_inventory(tmp_path, gateway_lab.endpoint)
     extra = tmp_path / "extra.json"
@@ -113,6 +127,12 @@ def test_listeners_phase_deploys_a_publishing_pipeline_idempotently(
     first = run_playbook("playbooks/listeners.yml", inventory, "-e", f"@{extra}")
     assert first.returncode == 0, first.stdout[-4000:] + first.stderr[-2000:]
     assert "1 listener hosts (group role_listener)" in first.stdout
+    # The instance profile answers, so the services sign with its role, not the lab's keys.
+    written = subprocess.run(
+        ["podman", "exec", host, "cat", "/etc/chainops/listener.env", "/etc/chainops/consumer.env"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert "AWS_ACCESS_KEY_ID" not in written
     before = _checkpoint(gateway_lab)
     time.sleep(3)
     assert _checkpoint(gateway_lab) > before

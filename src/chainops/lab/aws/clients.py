@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import boto3
@@ -24,6 +25,7 @@ class RoleSession:
     secret_access_key: str
     session_token: str
     arn: str
+    expiration: datetime | None = None  # as STS answered; the lab IMDS serves it
 
     def env(self) -> dict[str, str]:
         """The AWS SDKs' credential variables for a process that runs as this session."""
@@ -73,4 +75,5 @@ def assume_role(
         secret_access_key=credentials["SecretAccessKey"],
         session_token=credentials["SessionToken"],
         arn=answer["AssumedRoleUser"]["Arn"],
+        expiration=credentials["Expiration"],
     )

@@ -60,10 +60,10 @@ def running_pid(settings: LabSettings) -> int | None:
         pid = int(pid_file(settings).read_text().strip())
     except (FileNotFoundError, ValueError):
         return None
-    return pid if _alive(pid) else None
+    return pid if alive(pid) else None
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
     """True for a live process; an exited child of this process is reaped, not counted."""
     with contextlib.suppress(ChildProcessError):  # not our child: its parent reaps it
         os.waitpid(pid, os.WNOHANG)

@@ -24,6 +24,7 @@ LABEL = "chainops.lab.instance-id"
 # user's) never reconcile away each other's hosts.
 ENDPOINT_LABEL = "chainops.lab.endpoint"
 PRIVATE_IP_LABEL = "chainops.lab.private-ip"
+REGION_LABEL = "chainops.lab.region"
 METADATA_PATH = "/etc/chainops/lab-instance.json"
 
 
@@ -148,7 +149,7 @@ def _create(node: Node, ref: str, settings: LabSettings) -> None:
         "--label",
         f"{PRIVATE_IP_LABEL}={node.private_ip}",
         "--label",
-        f"chainops.lab.region={node.region}",
+        f"{REGION_LABEL}={node.region}",
         "--label",
         f"chainops.lab.availability-zone={node.availability_zone}",
         "--label",

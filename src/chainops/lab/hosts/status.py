@@ -1,4 +1,5 @@
-"""`chainops lab status`: the endpoint, its regions and extensions, and every node with its host."""
+"""`chainops lab status`: the endpoint, its regions and extensions, every node with its host, and
+the lab IMDS."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 
 from chainops.lab.aws import server
 from chainops.lab.hosts import nodes, reconciler
+from chainops.lab.hosts.imds import process
 from chainops.lab.settings import LabSettings
 
 
@@ -23,6 +25,8 @@ class StatusReport:
     extensions: tuple[str, ...]
     nodes: tuple[dict[str, Any], ...]
     orphans: tuple[str, ...]
+    imds_running: bool = False
+    imds_pid: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -33,6 +37,7 @@ class StatusReport:
             "extensions": list(self.extensions),
             "nodes": list(self.nodes),
             "orphan_containers": list(self.orphans),
+            "imds": {"url": process.URL, "running": self.imds_running, "pid": self.imds_pid},
         }
 
     def as_text(self) -> str:
@@ -45,6 +50,8 @@ class StatusReport:
                 f"container={node['container'] or 'missing'}"
             )
         lines.extend(f"  orphan container {name}" for name in self.orphans)
+        imds = f"running (pid {self.imds_pid})" if self.imds_running else "stopped"
+        lines.append(f"lab IMDS {process.URL} (every lab on this machine): {imds}")
         return "\n".join(lines)
 
 
@@ -62,6 +69,8 @@ def collect(settings: LabSettings) -> StatusReport:
         extensions=tuple(_extensions(settings)) if running else (),
         nodes=listed,
         orphans=tuple(sorted(i for i in hosts if i not in wanted)),
+        imds_running=process.info() is not None,
+        imds_pid=process.running_pid(),
     )
 
 
