@@ -31,9 +31,10 @@ from tests.helpers import copy_lab_inventory, create_instance_profile, run_playb
 PORT = 4609  # its own: the listener_service scenario may run at once on 4605
 STREAM, BUCKET = "lab-events", "lab-lake"
 TABLES = {"checkpoints": "listener_id", "leases": "lease_key", "idempotency": "idempotency_key"}
-# What the listener host's instance profile allows: the services' own lists, on any resource
-# (the stack's role also scopes each to its resource).
-PIPELINE_ACTIONS = tuple(sorted({*listener_permissions.ACTIONS, *consumer_permissions.ACTIONS}))
+# What the host's instance profile (the listener's role) and the consumers' role allow: each
+# service's own list, on any resource (the stack's roles also scope each to its resource).
+LISTENER_ACTIONS = tuple(sorted(listener_permissions.ACTIONS))
+CONSUMER_ACTIONS = tuple(sorted(consumer_permissions.ACTIONS))
 
 
 @pytest.fixture(scope="module")
@@ -68,6 +69,35 @@ def _pipeline(settings: LabSettings) -> dict[str, Any]:
         "data_lake_bucket": BUCKET,
         "dead_letter_queue_url": dlq,
     }
+
+
+def _consumer_role(iam: Any, host_role: dict[str, Any]) -> str:
+    """The consumers' role, which the host's role may assume (as the blockchain stack's)."""
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow", "Action": "sts:AssumeRole",
+            "Principal": {"AWS": host_role["Role"]["Arn"]},
+        }],
+    }  # fmt: skip
+    arn = iam.create_role(RoleName="lab-consumer", AssumeRolePolicyDocument=json.dumps(trust))
+    policy = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": list(CONSUMER_ACTIONS), "Resource": "*"}
+    ]}  # fmt: skip
+    iam.put_role_policy(
+        RoleName="lab-consumer", PolicyName="pipeline", PolicyDocument=json.dumps(policy)
+    )
+    return str(arn["Role"]["Arn"])
+
+
+def _wait_for_lake_objects(settings: LabSettings) -> None:
+    """Bounded: the consumers, signing as their role, write to the lake."""
+    s3 = clients.client(settings, "s3")
+    for _ in range(60):
+        if s3.list_objects_v2(Bucket=BUCKET).get("KeyCount", 0):
+            return
+        time.sleep(1)
+    raise AssertionError("no object in the lake after 60 s: the consumers write nothing")
 
 
 def _start_validator(host: str) -> None:
@@ -105,12 +135,12 @@ def test_listeners_phase_deploys_a_publishing_pipeline_idempotently(
     (host,) = fleet.launch(
         gateway_lab, count=1, role="listener", instance_type="m5.large", placement_group="pipe"
     )
-    profile = create_instance_profile(
-        clients.client(gateway_lab, "iam"), "lab-listener", PIPELINE_ACTIONS
-    )
+    iam = clients.client(gateway_lab, "iam")
+    profile = create_instance_profile(iam, "lab-listener", LISTENER_ACTIONS)
     clients.client(gateway_lab, "ec2").associate_iam_instance_profile(
         IamInstanceProfile={"Name": profile}, InstanceId=host
     )
+    outputs["role_arns"] = {"consumer": _consumer_role(iam, iam.get_role(RoleName=profile))}
     _start_validator(host)
     inventory = copy_lab_inventory(tmp_path, gateway_lab.endpoint)
     extra = tmp_path / "extra.json"
@@ -133,9 +163,11 @@ def test_listeners_phase_deploys_a_publishing_pipeline_idempotently(
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     assert "AWS_ACCESS_KEY_ID" not in written
+    assert "AWS_PROFILE=consumer" in written  # the consumers assume their own role
     before = _checkpoint(gateway_lab)
     time.sleep(3)
     assert _checkpoint(gateway_lab) > before
+    _wait_for_lake_objects(gateway_lab)
 
     again = run_playbook("playbooks/listeners.yml", inventory, "-e", f"@{extra}")
     assert again.returncode == 0, again.stdout[-4000:]

@@ -191,11 +191,30 @@ module "listener_role" {
   create_instance_profile = var.listener_hosts.count > 0
 }
 
+# Consumers on listener hosts assume their own role from the host's (the listener's).
+data "aws_iam_policy_document" "consumer_trust" {
+  source_policy_documents = [data.aws_iam_policy_document.workload_trust.json]
+
+  dynamic "statement" {
+    for_each = var.listener_hosts.count > 0 ? [module.listener_role.arn] : []
+
+    content {
+      sid     = "ConsumersOnListenerHosts"
+      actions = ["sts:AssumeRole"]
+
+      principals {
+        type        = "AWS"
+        identifiers = [statement.value]
+      }
+    }
+  }
+}
+
 module "consumer_role" {
   source = "../../modules/iam_role"
 
   name               = "${local.name}-consumer"
   description        = "Event consumers: read the stream, lease shards, write the data lake, dead-letter poison records."
-  assume_role_policy = data.aws_iam_policy_document.workload_trust.json
+  assume_role_policy = data.aws_iam_policy_document.consumer_trust.json
   inline_policies    = { pipeline = data.aws_iam_policy_document.consumer.json }
 }
