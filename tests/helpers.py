@@ -83,20 +83,23 @@ def create_key_table(dynamodb: Any, table: str, key: str, ttl_attribute: str | N
         )
 
 
+# A role only EC2 may assume (for instances), as the stacks' instance roles trust.
+EC2_TRUST = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": "ec2.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+        }
+    ],
+}
+
+
 def create_instance_profile(iam: Any, name: str, actions: tuple[str, ...] = ()) -> str:
     """A role EC2 may assume, allowed `actions` on every resource, in an instance profile of
     the same name (as the stacks' roles are); returns the name."""
-    trust = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"Service": "ec2.amazonaws.com"},
-                "Action": "sts:AssumeRole",
-            }
-        ],
-    }
-    iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))
+    iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(EC2_TRUST))
     if actions:
         policy = {
             "Version": "2012-10-17",

@@ -12,19 +12,24 @@ from botocore.exceptions import ClientError
 from chainops.lab.aws import clients
 from chainops.lab.aws.clients import RoleSession
 from chainops.lab.settings import LabSettings
+from tests.helpers import EC2_TRUST
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
-EC2_TRUST = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Effect": "Allow",
-            "Principal": {"Service": "ec2.amazonaws.com"},
-            "Action": "sts:AssumeRole",
-        }
-    ],
-}
+# A key policy as the kms_key module writes it: the account administers it through IAM.
+DELEGATING_KEY_POLICY = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+                "Action": "kms:*",
+                "Resource": "*",
+            }
+        ],
+    }
+)
 
 
 def document(*statements: dict[str, Any]) -> str:
@@ -198,16 +203,8 @@ def test_a_kms_key_policy_must_allow_the_caller(lab: LabSettings) -> None:
             "Resource": "*",
         }
     )
-    delegating = document(
-        {
-            "Effect": "Allow",
-            "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
-            "Action": "kms:*",
-            "Resource": "*",
-        }
-    )
     closed = kms.create_key(Policy=root_only)["KeyMetadata"]["KeyId"]
-    open_to_iam = kms.create_key(Policy=delegating)["KeyMetadata"]["KeyId"]
+    open_to_iam = kms.create_key(Policy=DELEGATING_KEY_POLICY)["KeyMetadata"]["KeyId"]
     as_role = clients.client(lab, "kms", session=session(lab, role))
     assert (
         error_code(lambda: as_role.generate_data_key(KeyId=closed, KeySpec="AES_256"))
@@ -278,15 +275,7 @@ def test_an_iam_users_keys_are_evaluated_against_its_policies(lab: LabSettings) 
 def test_a_service_using_a_customer_key_needs_the_callers_key_permission(lab: LabSettings) -> None:
     """PutRecords to a KMS-encrypted stream and PutObject to an SSE-KMS bucket need
     kms:GenerateDataKey through that service (kms:ViaService), as on AWS."""
-    delegating = document(
-        {
-            "Effect": "Allow",
-            "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
-            "Action": "kms:*",
-            "Resource": "*",
-        }
-    )
-    key = clients.client(lab, "kms").create_key(Policy=delegating)["KeyMetadata"]["Arn"]
+    key = clients.client(lab, "kms").create_key(Policy=DELEGATING_KEY_POLICY)["KeyMetadata"]["Arn"]
     kinesis = clients.client(lab, "kinesis")
     kinesis.create_stream(StreamName="sealed", ShardCount=1)
     kinesis.start_stream_encryption(StreamName="sealed", EncryptionType="KMS", KeyId=key)
@@ -350,15 +339,7 @@ def test_a_service_using_a_customer_key_needs_the_callers_key_permission(lab: La
 def test_reading_a_secret_under_a_customer_key_needs_decrypt_through_secrets_manager(
     lab: LabSettings,
 ) -> None:
-    delegating = document(
-        {
-            "Effect": "Allow",
-            "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
-            "Action": "kms:*",
-            "Resource": "*",
-        }
-    )
-    key = clients.client(lab, "kms").create_key(Policy=delegating)["KeyMetadata"]["Arn"]
+    key = clients.client(lab, "kms").create_key(Policy=DELEGATING_KEY_POLICY)["KeyMetadata"]["Arn"]
     secret = clients.client(lab, "secretsmanager").create_secret(
         Name="core/redis-auth", KmsKeyId=key, SecretString="token"
     )["ARN"]
