@@ -34,6 +34,8 @@ def _worker_index() -> int:
 TEST_LAB_HOST = "127.0.0.1"
 TEST_LAB_PORT = int(os.environ.get("CHAINOPS_TEST_LAB_PORT", "4610")) + _worker_index()
 STACKS_LAB_PORT = int(os.environ.get("CHAINOPS_TEST_STACKS_PORT", "4600"))
+# The rehearsal of an AWS environment (tests/playbooks/test_dev_rehearsal.py), in its own account.
+REHEARSAL_LAB_PORT = STACKS_LAB_PORT + 1
 
 
 @contextmanager

@@ -54,18 +54,53 @@ def ansible_env(**extra: str) -> dict[str, str]:
 
 
 def run_playbook(
-    playbook: str, inventory: Path, *args: str, timeout: int = 900
+    playbook: str,
+    inventory: Path,
+    *args: str,
+    timeout: int = 900,
+    env: Mapping[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """ansible-playbook from the repo root, as a user would run it; never raises on failure."""
+    """ansible-playbook from the repo root, as a user would run it (`env` added to the
+    environment); never raises on failure."""
     return subprocess.run(
         [str(VENV_BIN / "ansible-playbook"), "-i", str(inventory), playbook, *args],
         capture_output=True,
         text=True,
-        env=ansible_env(),
+        env=ansible_env(**(env or {})),
         cwd=REPO_ROOT,
         timeout=timeout,
         check=False,
     )
+
+
+def ansible_inventory(inventory: Path, *args: str, env: Mapping[str, str] | None = None) -> str:
+    """`ansible-inventory -i inventory ARGS` from the repo root; fails when it fails or when a
+    source could not be parsed (which Ansible only warns about)."""
+    result = subprocess.run(
+        [str(VENV_BIN / "ansible-inventory"), "-i", str(inventory), *args],
+        capture_output=True,
+        text=True,
+        env=ansible_env(**(env or {})),
+        cwd=REPO_ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Failed to parse" not in result.stderr, result.stderr
+    return result.stdout
+
+
+def ansible_inventory_list(inventory: Path, env: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """`ansible-inventory --list`, with ansible-core's unsafe-string markers unwrapped."""
+    listed: dict[str, Any] = json.loads(
+        ansible_inventory(inventory, "--list", env=env), object_hook=_unwrap_unsafe
+    )
+    return listed
+
+
+def _unwrap_unsafe(value: dict[str, Any]) -> Any:
+    # Values from AWS are exported as {"__ansible_unsafe": "..."} (never templated).
+    return value["__ansible_unsafe"] if set(value) == {"__ansible_unsafe"} else value
 
 
 def create_key_table(dynamodb: Any, table: str, key: str, ttl_attribute: str | None = None) -> None:

@@ -21,7 +21,7 @@ import pytest
 from chainops.lab.aws import clients, server
 from chainops.lab.settings import LAB_ACCESS_KEY, LabSettings
 from chainops.paths import REPO_ROOT
-from tests.helpers import copy_lab_inventory
+from tests.helpers import ansible_inventory, ansible_inventory_list, copy_lab_inventory
 
 ANSIBLE_INVENTORY = Path(sys.executable).parent / "ansible-inventory"
 REGION = "us-east-1"
@@ -93,33 +93,8 @@ def _launch(
     return [str(instance["InstanceId"]) for instance in reservation["Instances"]]
 
 
-def _ansible_inventory(inventory: Path, *args: str) -> str:
-    env = {**os.environ, "ANSIBLE_CONFIG": str(REPO_ROOT / "ansible.cfg")}
-    result = subprocess.run(
-        [str(ANSIBLE_INVENTORY), "-i", str(inventory), *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=REPO_ROOT,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    assert "Failed to parse" not in result.stderr, result.stderr
-    return result.stdout
-
-
 def inventory_list(fleet: Fleet) -> dict[str, Any]:
-    """`ansible-inventory --list`, with ansible-core's unsafe-string markers unwrapped."""
-    listed: dict[str, Any] = json.loads(
-        _ansible_inventory(fleet.inventory, "--list"), object_hook=_unwrap_unsafe
-    )
-    return listed
-
-
-def _unwrap_unsafe(value: dict[str, Any]) -> Any:
-    # Values from AWS are exported as {"__ansible_unsafe": "..."} (never templated).
-    return value["__ansible_unsafe"] if set(value) == {"__ansible_unsafe"} else value
+    return ansible_inventory_list(fleet.inventory)
 
 
 def group_hosts(listed: dict[str, Any], group: str) -> set[str]:
@@ -130,7 +105,7 @@ def inventory_graph(fleet: Fleet) -> dict[str, set[str]]:
     """`ansible-inventory --graph` parsed into the hosts directly under each group."""
     graph: dict[str, set[str]] = {}
     stack: list[tuple[int, str]] = []
-    for line in _ansible_inventory(fleet.inventory, "--graph").splitlines():
+    for line in ansible_inventory(fleet.inventory, "--graph").splitlines():
         match = re.match(r"^([ |-]*)(@?)([^ |@:-][^:]*):?$", line)
         assert match, line
         depth, is_group, name = len(match.group(1)), match.group(2), match.group(3)
@@ -170,7 +145,7 @@ def test_unmanaged_instance_is_absent(fleet: Fleet) -> None:
     """An instance without chainops:lab-host is not in the inventory, even in its groups."""
     listed = inventory_list(fleet)
     assert fleet.unmanaged_id not in listed["_meta"]["hostvars"]
-    assert fleet.unmanaged_id not in _ansible_inventory(fleet.inventory, "--graph")
+    assert fleet.unmanaged_id not in ansible_inventory(fleet.inventory, "--graph")
 
 
 def test_hosts_are_named_and_reached_by_instance_id(fleet: Fleet) -> None:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 import yaml
+from moto.core.models import DEFAULT_ACCOUNT_ID
 
 from chainops.lab.settings import LAB_ACCESS_KEY, LAB_SECRET_KEY, LabSettings
 from chainops.paths import REPO_ROOT
 
-VARIABLES = ("HOST", "PORT", "REGIONS", "MAX_DISK_GIB")
+VARIABLES = ("HOST", "PORT", "REGIONS", "MAX_DISK_GIB", "ACCOUNT")
 
 
 def test_defaults_are_the_lab_inventorys() -> None:
@@ -35,7 +36,20 @@ def test_environment_overrides_each_setting(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("CHAINOPS_LAB_PORT", "4599")
     monkeypatch.setenv("CHAINOPS_LAB_REGIONS", "eu-west-1, us-east-1")
     monkeypatch.setenv("CHAINOPS_LAB_MAX_DISK_GIB", "4")
+    monkeypatch.setenv("CHAINOPS_LAB_ACCOUNT", "210987654321")
     settings = LabSettings.from_env()
     assert settings.endpoint == "http://127.0.0.1:4599"
     assert settings.regions == ("eu-west-1", "us-east-1")
     assert settings.max_disk_gib == 4
+    assert settings.account == "210987654321"
+
+
+def test_default_account_is_motos() -> None:
+    """A lab started without an account is the one moto answers by default."""
+    assert LabSettings().account == DEFAULT_ACCOUNT_ID
+
+
+def test_account_must_be_an_account_id() -> None:
+    """An account that is not 12 digits is refused before any lab starts with it."""
+    with pytest.raises(ValueError, match="12 digits"):
+        LabSettings(account="dev")

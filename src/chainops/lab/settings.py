@@ -9,6 +9,8 @@ from dataclasses import dataclass
 MANAGEMENT_TAG = "chainops:lab-host"
 LAB_ACCESS_KEY = "testing"
 LAB_SECRET_KEY = "testing"  # noqa: S105 - moto accepts any credentials; these are not secrets.
+# moto's own default account (moto.core.models.DEFAULT_ACCOUNT_ID; tests/lab/test_settings.py).
+DEFAULT_ACCOUNT = "123456789012"
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,13 @@ class LabSettings:
     regions: tuple[str, ...] = ("us-east-1",)
     # Instance-store volumes are sparse files; cap each so a 7.5 TB i4i volume fits a laptop.
     max_disk_gib: int = 16
+    # The account the lab AWS is: every request, the lab credentials' included, is in it. A
+    # rehearsal of an AWS environment runs in an account of its own (docs/lab.md).
+    account: str = DEFAULT_ACCOUNT
+
+    def __post_init__(self) -> None:
+        if not (len(self.account) == 12 and self.account.isdigit()):
+            raise ValueError(f"an AWS account id is 12 digits, not {self.account!r}")
 
     @property
     def endpoint(self) -> str:
@@ -45,6 +54,7 @@ class LabSettings:
                 else cls.regions
             ),
             max_disk_gib=int(env.get("CHAINOPS_LAB_MAX_DISK_GIB", cls.max_disk_gib)),
+            account=env.get("CHAINOPS_LAB_ACCOUNT", cls.account),
         )
 
     def aws_env(self) -> dict[str, str]:

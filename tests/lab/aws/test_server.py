@@ -1,8 +1,9 @@
 """The lab AWS process lifecycle: idempotent start, health, refusal of a foreign port, stop,
-and a restart (or a refusal) when the running lab is from other code."""
+a restart (or a refusal) when the running lab is from other code, and the account it is."""
 
 from __future__ import annotations
 
+import dataclasses
 import socket
 import subprocess
 import sys
@@ -12,7 +13,7 @@ from collections.abc import Iterator
 import pytest
 
 from chainops.errors import LabError
-from chainops.lab.aws import extensions, server
+from chainops.lab.aws import clients, extensions, server
 from chainops.lab.settings import LabSettings
 
 
@@ -70,6 +71,19 @@ def test_stale_lab_started_here_is_restarted(
     assert server.up(spare) is True
     assert server.running_pid(spare) not in (None, old_pid)
     assert server.healthy(spare)
+
+
+def test_lab_runs_as_its_own_account(spare: LabSettings) -> None:
+    """A lab started with an account is that account: its STS says so, the ARNs it makes carry
+    it, and an `up` asking for another account starts the lab again in that one."""
+    rehearsal = dataclasses.replace(spare, account="210987654321")
+    assert server.up(rehearsal) is True
+    assert clients.client(rehearsal, "sts").get_caller_identity()["Account"] == "210987654321"
+    topic = clients.client(rehearsal, "sns").create_topic(Name="account")["TopicArn"]
+    assert topic == "arn:aws:sns:us-east-1:210987654321:account"
+    assert server.up(rehearsal) is False
+    assert server.up(spare) is True
+    assert server.running_account(spare) == spare.account
 
 
 def test_stale_foreign_lab_is_refused(spare: LabSettings, monkeypatch: pytest.MonkeyPatch) -> None:

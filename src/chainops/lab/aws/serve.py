@@ -13,7 +13,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="chainops-lab-serve")
     parser.add_argument("--host", default=LabSettings.host)
     parser.add_argument("--port", type=int, default=LabSettings.port)
+    parser.add_argument("--account", default=LabSettings.account)
     args = parser.parse_args(argv)
+    LabSettings(account=args.account)  # refuses what is not an account id
+
+    # One account: moto puts every request in it, whatever the credentials (read per request).
+    os.environ["MOTO_ACCOUNT_ID"] = args.account
 
     # Terraform attaches AWS-managed policies by ARN, so moto must know them.
     os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"

@@ -15,9 +15,11 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from chainops import paths
 from chainops.errors import LabError
-from chainops.lab.aws import extensions
+from chainops.lab.aws import clients, extensions
 from chainops.lab.settings import LabSettings
 
 START_TIMEOUT_S = 60.0
@@ -52,6 +54,15 @@ def current(settings: LabSettings) -> bool:
     """True when the lab AWS on the endpoint runs this checkout's code (same fingerprint)."""
     info = lab_info(settings)
     return info is not None and info.get("fingerprint") == extensions.fingerprint()
+
+
+def running_account(settings: LabSettings) -> str | None:
+    """The account the lab AWS on the endpoint is (its STS says); None when none answers."""
+    try:
+        identity = clients.client(settings, "sts").get_caller_identity()
+    except (BotoCoreError, ClientError):
+        return None
+    return str(identity["Account"])
 
 
 def running_pid(settings: LabSettings) -> int | None:
@@ -92,13 +103,15 @@ def up(settings: LabSettings) -> bool:
     """
     info = lab_info(settings)
     if info is not None:
-        if info.get("fingerprint") == extensions.fingerprint():
+        account = running_account(settings)
+        if info.get("fingerprint") == extensions.fingerprint() and account == settings.account:
             return False
         if running_pid(settings) is None:
             raise LabError(
                 f"a lab AWS on {settings.endpoint} runs other code (fingerprint "
                 f"{info.get('fingerprint') or 'none'}, this checkout "
-                f"{extensions.fingerprint()}) and was not started here; stop it or set "
+                f"{extensions.fingerprint()}) or another account ({account}, not "
+                f"{settings.account}) and was not started here; stop it or set "
                 "CHAINOPS_LAB_PORT"
             )
         down(settings)
@@ -123,6 +136,8 @@ def up(settings: LabSettings) -> bool:
                 settings.host,
                 "--port",
                 str(settings.port),
+                "--account",
+                settings.account,
             ],
             stdout=out,
             stderr=subprocess.STDOUT,
