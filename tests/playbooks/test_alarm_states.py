@@ -101,3 +101,22 @@ def test_report_states_and_fail_on_alarm(lab: LabSettings, run: Any, tmp_path: P
     assert failed.returncode != 0
     assert "alarms in ALARM" in failed.stdout
     assert "chain-errors" in failed.stdout.split("alarms in ALARM", 1)[1]
+
+
+def test_a_fleet_at_rest_passes(lab: LabSettings, run: Any, tmp_path: Path) -> None:
+    """The RPC group's target-tracking AlarmLow in ALARM (an idle fleet: its gateways publish
+    few requests) is reported, and the check passes; its AlarmHigh in ALARM fails it."""
+    cloudwatch = clients.client(lab, "cloudwatch")
+    for name in ("chain-lag", "chain-quiet", "chain-errors"):
+        _alarm(cloudwatch, name, [1.0])
+    low, high = "TargetTracking-chain-rpc-AlarmLow-1", "TargetTracking-chain-rpc-AlarmHigh-1"
+    _alarm(cloudwatch, low, [50.0])
+    _alarm(cloudwatch, high, [1.0])
+    passed = run()
+    assert passed.returncode == 0, passed.stdout[-3000:]
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report[low].startswith("ALARM:")
+    _alarm(cloudwatch, high, [50.0])
+    failed = run()
+    assert failed.returncode != 0
+    assert high in failed.stdout.split("alarms in ALARM", 1)[1]

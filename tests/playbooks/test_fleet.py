@@ -5,6 +5,10 @@ the idempotence and check-mode runs as the only repeats, and a failed upgrade la
 Each node's tuning is checked on the node (testinfra over podman); the fleet's placement,
 clock and roll are checked once, from the lab AWS and the controller. The rollback runs last:
 it is the one test that changes the converged fleet.
+
+Two nodes are in an Auto Scaling group, the third outside any: each node's RPC gateway
+publishes to the lab's CloudWatch, so this module's lab AWS listens where the podman hosts
+reach it (the podman gateway, on a free port), not on the workers' loopback lab.
 """
 
 from __future__ import annotations
@@ -14,8 +18,10 @@ import io
 import itertools
 import json
 import re
+import socket
 import subprocess
 import tarfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,9 +31,11 @@ import testinfra
 from solana.rpc.async_api import AsyncClient
 
 from chainops.lab.aws import clients, server
-from chainops.lab.hosts import fleet, reconciler
+from chainops.lab.hosts import bridge, fleet, reconciler
 from chainops.lab.settings import LabSettings
-from tests.helpers import copy_lab_inventory, run_playbook
+from chainops.rpcgateway.config import GatewayConfig
+from chainops.rpcgateway.meter import REQUEST_LATENCY, REQUESTS_PER_SECOND
+from tests.helpers import copy_lab_inventory, metric_statistics, run_playbook
 
 pytestmark = pytest.mark.minutes(10)
 
@@ -37,13 +45,60 @@ PLACEMENT_GROUP = "rpc-a"
 HEALTH_WINDOW_S = 3  # the lab inventory's solana_rpc_node_health_window_seconds
 
 
+GROUP = "lab-rpc"  # the Auto Scaling group of the first two nodes
+NAMESPACE = GatewayConfig.model_fields["metrics_namespace"].default
+
+
+def _free_port(host: str) -> int:
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def lab_settings() -> Iterator[LabSettings]:
+    """This module's lab AWS, on the podman gateway (the nodes' gateways publish to it) and a
+    free port (test sessions side by side never share it)."""
+    host = LabSettings().host
+    bridge.ensure_address(host)
+    settings = LabSettings(port=_free_port(host))
+    server.up(settings)
+    yield settings
+    reconciler.remove_all(settings)
+    server.down(settings)
+
+
 @pytest.fixture(scope="module")
 def nodes(lab_settings: LabSettings) -> Iterator[list[str]]:
     server.reset(lab_settings)
     launched = fleet.launch(lab_settings, count=FLEET_SIZE, placement_group=PLACEMENT_GROUP)
+    _attach_to_a_group(lab_settings, launched[:2])
     yield launched
     server.reset(lab_settings)
     reconciler.reconcile(lab_settings)
+
+
+def _attach_to_a_group(settings: LabSettings, instances: list[str]) -> None:
+    """An Auto Scaling group of no instances of its own, given `instances`: AWS (and moto) tag
+    them aws:autoscaling:groupName, which the inventory reads."""
+    ec2: Any = clients.client(settings, "ec2")
+    autoscaling: Any = clients.client(settings, "autoscaling")
+    reservations = ec2.describe_instances(InstanceIds=instances)["Reservations"]
+    (zone,) = {i["Placement"]["AvailabilityZone"] for r in reservations for i in r["Instances"]}
+    image_id = ec2.describe_images()["Images"][0]["ImageId"]
+    ec2.create_launch_template(
+        LaunchTemplateName=GROUP,
+        LaunchTemplateData={"ImageId": image_id, "InstanceType": "i4i.8xlarge"},
+    )
+    autoscaling.create_auto_scaling_group(
+        AutoScalingGroupName=GROUP,
+        LaunchTemplate={"LaunchTemplateName": GROUP},
+        MinSize=0,
+        MaxSize=FLEET_SIZE,
+        DesiredCapacity=0,
+        AvailabilityZones=[zone],
+    )
+    autoscaling.attach_instances(AutoScalingGroupName=GROUP, InstanceIds=instances)
 
 
 @pytest.fixture(scope="module")
@@ -108,6 +163,25 @@ def test_node_is_tuned_and_serves_rpc(
         assert "noatime" in mount.options
 
 
+@pytest.mark.parametrize("index", range(FLEET_SIZE))
+def test_the_gateway_fronts_each_node(
+    index: int, nodes: list[str], converged: dict[str, int]
+) -> None:
+    """8899/8900 are the gateway's, the node listens on loopback 8999/9000 only; the gateway's
+    group is the instance's Auto Scaling group, or its instance id outside one."""
+    host = testinfra.get_host(f"podman://{nodes[index]}")
+    assert host.service("chainops-rpc-gateway").is_running
+    assert host.service("chainops-rpc-gateway").is_enabled
+    for public in ("tcp://0.0.0.0:8899", "tcp://0.0.0.0:8900", "tcp://127.0.0.1:8999",
+                   "tcp://127.0.0.1:9000"):  # fmt: skip
+        assert host.socket(public).is_listening, public
+    assert not host.socket("tcp://0.0.0.0:8999").is_listening
+    environment = host.file("/etc/chainops/rpc-gateway.env").content_string
+    group = GROUP if index < 2 else nodes[index]
+    assert f"CHAINOPS_GROUP_NAME={group}\n" in environment
+    assert "CHAINOPS_UPSTREAM_RPC=http://127.0.0.1:8999\n" in environment
+
+
 def test_fleet_is_in_one_cluster_placement_group(
     lab_settings: LabSettings, nodes: list[str], converged: dict[str, int]
 ) -> None:
@@ -148,6 +222,53 @@ def test_check_diff_on_the_converged_fleet_reports_nothing(
     assert result.returncode == 0, result.stdout[-5000:]
     assert _changed(result.stdout) == dict.fromkeys(nodes, 0)
     assert "--- before" not in result.stdout
+
+
+def _request_counts(cloudwatch: Any, dimensions: list[str]) -> dict[str, float]:
+    """RequestLatency's SampleCount (one a request) over the last hour, per dimension value."""
+    return {
+        value: sum(
+            point["SampleCount"]
+            for point in metric_statistics(
+                cloudwatch, NAMESPACE, REQUEST_LATENCY, {"AutoScalingGroupName": value},
+                Statistics=["SampleCount"],
+            )
+        )
+        for value in dimensions
+    }  # fmt: skip
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_requests_through_the_gateways_reach_cloudwatch(
+    lab_settings: LabSettings, nodes: list[str], converged: dict[str, int]
+) -> None:
+    """Requests to 8899 are counted by the nodes' gateways and published to the lab's
+    CloudWatch within an interval (60 s): RequestLatency and RequestsPerSecond with the group
+    as AutoScalingGroupName, and the node outside the group under its instance id."""
+    cloudwatch: Any = clients.client(lab_settings, "cloudwatch")
+    sent = 20
+    # The catch-up checks and the tests before went through the gateways too.
+    before = _request_counts(cloudwatch, [GROUP, nodes[2]])
+    for node in nodes:
+        async with AsyncClient(f"http://{_address(node)}:8899") as client:
+            for _ in range(sent):
+                await client.get_slot()
+    wanted = {GROUP: before[GROUP] + 2 * sent, nodes[2]: before[nodes[2]] + sent}
+    deadline = time.monotonic() + 150  # one interval, the lab's pace, room to spare
+    while True:
+        counts = _request_counts(cloudwatch, list(wanted))
+        if all(counts[value] >= count for value, count in wanted.items()):
+            break
+        assert time.monotonic() < deadline, f"published {counts}, wanted at least {wanted}"
+        time.sleep(5)
+    listed = cloudwatch.list_metrics(Namespace=NAMESPACE, MetricName=REQUESTS_PER_SECOND)
+    assert {d["Value"] for m in listed["Metrics"] for d in m["Dimensions"]} == set(wanted)
+    dimension = {"AutoScalingGroupName": GROUP}
+    (rate,) = metric_statistics(
+        cloudwatch, NAMESPACE, REQUESTS_PER_SECOND, dimension, Statistics=["Maximum"]
+    )
+    assert rate["Maximum"] > 0
+    assert rate["Unit"] == "Count/Second"
 
 
 def _broken_release(directory: Path) -> tuple[Path, str]:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from chainops.lab.release import artifact
+from chainops.lab.release import cli as release_cli
 
 VALIDATOR = artifact.FLAVOURS["validator"].name
 
@@ -133,3 +134,46 @@ def test_a_rebuild_gives_the_same_bytes(tmp_path: Path, monkeypatch: pytest.Monk
     assert again.path == first.path
     assert again.checksum == first.checksum
     assert again.path.read_bytes() == kept
+
+
+def test_gateway_release_holds_the_gateway_and_its_publisher_only() -> None:
+    """Every RPC node's gateway, whatever the node: the gateway, the metrics publisher, boto3;
+    neither the validator's node nor the pipeline's services nor the lab's code."""
+    gateway = artifact.build("gateway")
+    assert gateway.path.name.startswith(f"chainops-rpc-gateway-{gateway.version}")
+    assert gateway.version not in (artifact.build("validator").version,
+                                   artifact.build("pipeline").version)  # fmt: skip
+    with tarfile.open(gateway.path) as archive:
+        names = set(archive.getnames())
+    top = f"chainops-rpc-gateway-{gateway.version}"
+    for name in ("bin/chainops-rpc-gateway", "lib/chainops/rpcgateway/service.py",
+                 "lib/chainops/pipeline/metrics.py", "lib/chainops/validator/config.py",
+                 "lib/aiohttp/__init__.py", "lib/pydantic/__init__.py",
+                 "lib/botocore/data/cloudwatch/2010-08-01/service-2.json.gz"):  # fmt: skip
+        assert f"{top}/{name}" in names, name
+    unwanted = ("/lib/chainops/lab/", "/lib/moto/", "/lib/solders/", "/lib/chainops/listener/",
+                "/lib/chainops/validator/server.py")  # fmt: skip
+    assert not [n for n in names if any(part in n for part in unwanted)]
+
+
+def test_unpacked_gateway_runs_with_the_bare_python(tmp_path: Path) -> None:
+    """The launcher through /usr/bin/python3 and lib/ alone: its settings checked (exit 2 naming
+    the missing group), and the service's imports (aiohttp, boto3) load."""
+    release = _unpack(artifact.build("gateway"), tmp_path)
+    result = subprocess.run(
+        [str(release / "bin" / "chainops-rpc-gateway"), "--upstream-rpc", "http://127.0.0.1:8999"],
+        capture_output=True, text=True, check=False, cwd=tmp_path, env={"PATH": "/usr/bin:/bin"},
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert "CHAINOPS_GROUP_NAME" in result.stderr
+    subprocess.run(
+        ["/usr/bin/python3", "-S", "-c", "import sys; sys.path.insert(0, sys.argv[1]); "
+         "import chainops.rpcgateway.service", str(release / "lib")],
+        check=True, env={"PATH": "/usr/bin:/bin"},
+    )  # fmt: skip
+
+
+def test_the_cli_offers_every_component() -> None:
+    """`chainops lab artifact --component` names the builder's components (kept apart so
+    --help does not import the builder)."""
+    assert release_cli.COMPONENTS == artifact.COMPONENTS

@@ -3,12 +3,16 @@
 A release holds launchers in `bin/` and, in `lib/`, the part of chainops its component runs
 plus the distributions that part imports, copied from the project venv, so lab hosts need
 nothing but Debian's python3. It is keyed by a digest of its contents and verified by sha256
-on the host, as a real release is. Two components, each its own release so an edit of one
-leaves the other's version alone:
+on the host, as a real release is. Three components, each its own release so an edit of one
+leaves the others' versions alone:
 
-- `validator` (the RPC node): `bin/chainops-validator` (agave-validator's flags) and
+- `validator` (the lab RPC node): `bin/chainops-validator` (agave-validator's flags) and
   `bin/solana-keygen`;
+- `gateway` (every RPC node, in front of Agave or the lab validator): `bin/chainops-rpc-gateway`;
 - `pipeline` (the listener hosts): `bin/chainops-listener` and `bin/chainops-consumer`.
+
+The copied distributions are the build venv's, compiled for its Python (3.11) and platform: a
+host runs a release with a python3 of the same minor version (Debian 12's).
 """
 
 from __future__ import annotations
@@ -50,8 +54,8 @@ here=$(dirname "$(readlink -f "$0")")
 PYTHONPATH="$here/../lib" exec /usr/bin/python3 -m {command} "$@"
 """
 
-Component = Literal["validator", "pipeline"]
-COMPONENTS: tuple[Component, ...] = ("validator", "pipeline")
+Component = Literal["validator", "gateway", "pipeline"]
+COMPONENTS: tuple[Component, ...] = ("validator", "gateway", "pipeline")
 
 
 @dataclass(frozen=True)
@@ -88,6 +92,20 @@ FLAVOURS: dict[Component, Flavour] = {
                 "chainops.lab.release.keygen",
             ),
         },
+    ),
+    "gateway": Flavour(
+        name="chainops-rpc-gateway",
+        distributions=("boto3", "aiohttp", "pydantic"),
+        package_files=(
+            *CLI_FILES,
+            "rpcgateway/*.py",
+            "pipeline/__init__.py",
+            "pipeline/metrics.py",
+            # GatewayConfig's default port is the validator's (DEFAULT_RPC_PORT): its config only.
+            "validator/__init__.py",
+            "validator/config.py",
+        ),
+        launchers={"chainops-rpc-gateway": ("chainops rpc-gateway", "chainops rpc-gateway")},
     ),
     "pipeline": Flavour(
         name="chainops-pipeline",

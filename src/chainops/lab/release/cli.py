@@ -6,6 +6,10 @@ import argparse
 
 from chainops.commandline import Commands, emit
 
+# artifact.COMPONENTS, named here so --help does not import the builder
+# (tests/lab/release/test_artifact.py keeps them equal).
+COMPONENTS = ("validator", "gateway", "pipeline")
+
 
 def register(commands: Commands) -> None:
     """Add the lab releases' subcommands to `chainops lab`."""
@@ -13,7 +17,7 @@ def register(commands: Commands) -> None:
         "artifact", help="build (or reuse) a lab release tarball (the validator's by default)"
     )
     artifact.add_argument(
-        "--component", choices=("validator", "pipeline"), default="validator", help="which release"
+        "--component", choices=COMPONENTS, default="validator", help="which release"
     )
     artifact.add_argument("--json", action="store_true", help="print JSON")
     artifact.set_defaults(handler=_artifact)

@@ -65,3 +65,26 @@ def test_rpc_answers_health_and_slot(host: Any) -> None:
 def test_chrony_reports_a_synchronised_clock(host: Any) -> None:
     assert host.service("chrony").is_running
     assert "Leap status     : Normal" in host.check_output("chronyc -n tracking")
+
+
+def test_the_gateway_fronts_the_node(host: Any) -> None:
+    """The gateway's unit is active on 8899/8900 and the node listens on loopback 8999/9000
+    only, so every client request goes through the gateway (and is metered)."""
+    gateway = host.service("chainops-rpc-gateway")
+    assert gateway.is_running
+    assert gateway.is_enabled
+    assert "DynamicUser=yes" in host.check_output(
+        "systemctl show chainops-rpc-gateway -p DynamicUser"
+    )
+    environment = host.file("/etc/chainops/rpc-gateway.env")
+    assert environment.mode == 0o600
+    assert "CHAINOPS_UPSTREAM_RPC=http://127.0.0.1:8999" in environment.content_string
+    assert host.socket("tcp://0.0.0.0:8899").is_listening
+    assert host.socket("tcp://0.0.0.0:8900").is_listening
+    assert host.socket("tcp://127.0.0.1:8999").is_listening
+    assert not host.socket("tcp://0.0.0.0:8999").is_listening
+    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "getSlot"})
+    direct = host.check_output(
+        f"curl -sf -H 'Content-Type: application/json' -d '{body}' http://127.0.0.1:8999"
+    )
+    assert isinstance(json.loads(direct)["result"], int)
