@@ -14,8 +14,9 @@ from chainops.lab.settings import LabSettings
 
 MANAGED = [{"ResourceType": "instance", "Tags": [{"Key": "chainops:lab-host", "Value": "true"}]}]
 PORT = 8080
-# A bridge address no container has: a route to it stands for another lab's host.
+# A bridge address no container has: a route to it is stale (its host is gone).
 ELSEWHERE = "10.88.255.254"
+STALE = "10.99.99.99"
 
 
 def _private(ec2: Any, instance_id: str) -> str:
@@ -79,14 +80,32 @@ def test_a_host_answers_on_its_private_address(
 
 
 @pytest.mark.podman
-def test_an_address_another_host_holds_is_reported_not_taken(
+def test_a_route_left_by_a_removed_host_is_pruned(
     hosts: LabSettings, ec2: Any, pair: list[str]
 ) -> None:
+    """A route to a bridge address no container has (a host removed by hand) is stale: the
+    next reconcile drops it and gives the address to its instance's host."""
     first, _ = pair
     address = _private(ec2, first)
     subprocess.run(["ip", "route", "replace", f"{address}/32", "via", ELSEWHERE], check=True)
+    subprocess.run(["ip", "route", "replace", f"{STALE}/32", "via", ELSEWHERE], check=True)
+    todo = reconciler.reconcile(hosts)
+    assert not todo.collisions
+    assert addresses.route_of(address) not in (None, ELSEWHERE)
+    assert addresses.route_of(STALE) is None
+
+
+@pytest.mark.podman
+def test_an_address_another_host_holds_is_reported_not_taken(
+    hosts: LabSettings, ec2: Any, pair: list[str]
+) -> None:
+    first, second = pair
+    reconciler.reconcile(hosts)
+    holder = podman.run("inspect", "--format", "{{.NetworkSettings.IPAddress}}", second).strip()
+    address = _private(ec2, first)
+    subprocess.run(["ip", "route", "replace", f"{address}/32", "via", holder], check=True)
     todo = reconciler.reconcile(hosts)
     assert len(todo.collisions) == 1
     assert first in todo.collisions[0]
     assert address in todo.collisions[0]
-    assert addresses.route_of(address) == ELSEWHERE
+    assert addresses.route_of(address) == holder

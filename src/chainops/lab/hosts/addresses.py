@@ -12,6 +12,7 @@ reported, never silently rerouted.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import subprocess
 from dataclasses import dataclass
@@ -58,13 +59,41 @@ def _container(instance_id: str) -> tuple[int, str]:
     return int(inspected[0]), inspected[1]
 
 
-def assign(instance_id: str, address: str) -> Collision | None:
-    """Give the running host ``instance_id`` its instance's private ``address``; idempotent."""
+def live_bridges() -> set[str]:
+    """Bridge addresses of this machine's running containers (every lab's hosts)."""
+    ids = podman.run("ps", "--quiet").split()
+    if not ids:
+        return set()
+    found = podman.run("inspect", "--format", "{{.NetworkSettings.IPAddress}}", *ids).split()
+    return set(found)
+
+
+def prune(live: set[str]) -> list[str]:
+    """Drop the host routes (``x/32 via <bridge address>``) whose container is gone, however it
+    went (a host removed outside the reconciler leaves its route behind); returns them."""
+    subnet = podman.run(
+        "network", "inspect", "podman", "--format", "{{range .Subnets}}{{.Subnet}}{{end}}"
+    ).strip()
+    bridge = ipaddress.ip_network(subnet) if subnet else None
+    dropped = []
+    for route in json.loads(_ip("-json", "route", "show") or "[]"):
+        gateway, destination = route.get("gateway"), str(route.get("dst", ""))
+        if gateway is None or "/" in destination or destination == "default" or bridge is None:
+            continue
+        if ipaddress.ip_address(gateway) in bridge and gateway not in live:
+            _ip("route", "del", f"{destination}/32", "via", gateway)
+            dropped.append(destination)
+    return dropped
+
+
+def assign(instance_id: str, address: str, live: set[str]) -> Collision | None:
+    """Give the running host ``instance_id`` its instance's private ``address``; idempotent.
+    ``live``: the running containers' bridge addresses (a route to another is another lab's)."""
     if not address:
         return None
     pid, bridge = _container(instance_id)
     held = route_of(address)
-    if held is not None and held != bridge:
+    if held is not None and held != bridge and held in live:
         return Collision(instance_id, address, held)
     # preferred_lft 0: the host answers on the address but never picks it as a source, so
     # what it sends (to the lab AWS, to instance metadata) still comes from its bridge address.

@@ -106,8 +106,11 @@ def reconcile(settings: LabSettings) -> Plan:
             podman.run("start", instance_id)
         for instance_id in todo.remove:
             _remove(instance_id)
-        # Every pass: a restarted container comes back without the address.
-        found = [addresses.assign(node.instance_id, node.private_ip) for node in desired]
+        # Every pass: a restarted container comes back without the address, and a host removed
+        # outside the reconciler (podman rm, a killed test) leaves a stale route.
+        live = addresses.live_bridges()
+        addresses.prune(live)
+        found = [addresses.assign(node.instance_id, node.private_ip, live) for node in desired]
         return replace(todo, collisions=tuple(str(c) for c in found if c is not None))
 
 
