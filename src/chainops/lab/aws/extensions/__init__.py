@@ -267,6 +267,14 @@ GAPS: tuple[Gap, ...] = (
         "target's bounds",
     ),
     Gap(
+        service="ec2",
+        api="RunInstances from a launch template (directly or by an Auto Scaling group): "
+        "IamInstanceProfile",
+        moto="the template's instance profile ignored: the instances have no role",
+        lab="the template's profile (by name or ARN) associated with each instance launched, "
+        "unless the call names one",
+    ),
+    Gap(
         service="iam",
         api="authorisation of every request signed with lab-issued credentials (role sessions, "
         "IAM users' keys)",
@@ -298,6 +306,7 @@ def install() -> None:
         autoscaling_policies,
         cloudwatch_alarms,
         cloudwatch_percentiles,
+        ec2_launch_template_profile,
         ec2_launch_template_tags,
         ec2_network_acls,
         ecs,
@@ -338,6 +347,7 @@ def install() -> None:
         ec2_network_acls,
         iam_enforcement,
         app_scaling_actions,
+        ec2_launch_template_profile,
     ):
         extension.install()
         _installed.append(extension.__name__.rsplit(".", 1)[1].rstrip("_"))
