@@ -22,6 +22,7 @@ import socket
 import subprocess
 import tarfile
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -32,10 +33,16 @@ from solana.rpc.async_api import AsyncClient
 
 from chainops.lab.aws import clients, server
 from chainops.lab.hosts import bridge, fleet, reconciler
-from chainops.lab.settings import LabSettings
+from chainops.lab.hosts.imds import process
+from chainops.lab.settings import MANAGEMENT_TAG, LabSettings
 from chainops.rpcgateway.config import GatewayConfig
 from chainops.rpcgateway.meter import REQUEST_LATENCY, REQUESTS_PER_SECOND
-from tests.helpers import copy_lab_inventory, metric_statistics, run_playbook
+from tests.helpers import (
+    copy_lab_inventory,
+    create_instance_profile,
+    metric_statistics,
+    run_playbook,
+)
 
 pytestmark = pytest.mark.minutes(10)
 
@@ -46,6 +53,9 @@ HEALTH_WINDOW_S = 3  # the lab inventory's solana_rpc_node_health_window_seconds
 
 
 GROUP = "lab-rpc"  # the Auto Scaling group of the first two nodes
+RPC_PROFILE = "lab-rpc-node"  # the nodes' instance profile: PutMetricData in their namespace
+# The group's target: requests per second per node, low enough for a test's load to exceed.
+TARGET_REQUESTS_PER_SECOND = 1.0
 NAMESPACE = GatewayConfig.model_fields["metrics_namespace"].default
 
 
@@ -63,19 +73,39 @@ def lab_settings() -> Iterator[LabSettings]:
     bridge.ensure_address(host)
     settings = LabSettings(port=_free_port(host))
     server.up(settings)
+    process.up()  # the lab IMDS: the nodes' gateways sign as their instance profile's role
     yield settings
     reconciler.remove_all(settings)
     server.down(settings)
+    process.down()
 
 
 @pytest.fixture(scope="module")
 def nodes(lab_settings: LabSettings) -> Iterator[list[str]]:
     server.reset(lab_settings)
     launched = fleet.launch(lab_settings, count=FLEET_SIZE, placement_group=PLACEMENT_GROUP)
+    _give_the_rpc_role(lab_settings, launched)
     _attach_to_a_group(lab_settings, launched[:2])
     yield launched
     server.reset(lab_settings)
     reconciler.reconcile(lab_settings)
+
+
+def _give_the_rpc_role(settings: LabSettings, instances: list[str]) -> None:
+    """An instance profile allowing what the blockchain stack's RPC role allows the gateway:
+    PutMetricData in its own namespace only (the lab refuses the rest)."""
+    iam: Any = clients.client(settings, "iam")
+    name = create_instance_profile(iam, RPC_PROFILE)
+    policy = {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Action": "cloudwatch:PutMetricData", "Resource": "*",
+        "Condition": {"StringEquals": {"cloudwatch:namespace": NAMESPACE}},
+    }]}  # fmt: skip
+    iam.put_role_policy(RoleName=name, PolicyName="metrics", PolicyDocument=json.dumps(policy))
+    ec2: Any = clients.client(settings, "ec2")
+    for instance_id in instances:
+        ec2.associate_iam_instance_profile(
+            IamInstanceProfile={"Name": name}, InstanceId=instance_id
+        )
 
 
 def _attach_to_a_group(settings: LabSettings, instances: list[str]) -> None:
@@ -86,9 +116,17 @@ def _attach_to_a_group(settings: LabSettings, instances: list[str]) -> None:
     reservations = ec2.describe_instances(InstanceIds=instances)["Reservations"]
     (zone,) = {i["Placement"]["AvailabilityZone"] for r in reservations for i in r["Instances"]}
     image_id = ec2.describe_images()["Images"][0]["ImageId"]
+    # What the group launches is a lab host with the nodes' instance profile (not in role_rpc:
+    # the fleet phase of the tests after must not find an unconverged node).
+    tags = [{"Key": MANAGEMENT_TAG, "Value": "true"}]
     ec2.create_launch_template(
         LaunchTemplateName=GROUP,
-        LaunchTemplateData={"ImageId": image_id, "InstanceType": "i4i.8xlarge"},
+        LaunchTemplateData={
+            "ImageId": image_id,
+            "InstanceType": "m5.large",
+            "IamInstanceProfile": {"Name": RPC_PROFILE},
+            "TagSpecifications": [{"ResourceType": "instance", "Tags": tags}],
+        },
     )
     autoscaling.create_auto_scaling_group(
         AutoScalingGroupName=GROUP,
@@ -269,6 +307,56 @@ async def test_requests_through_the_gateways_reach_cloudwatch(
     )
     assert rate["Maximum"] > 0
     assert rate["Unit"] == "Count/Second"
+
+
+def test_load_on_the_gateways_scales_the_group_out_and_the_lab_adds_its_host(
+    lab_settings: LabSettings, nodes: list[str], converged: dict[str, int]
+) -> None:
+    """Target tracking end to end: requests to the group's nodes raise the RequestsPerSecond
+    their gateways publish above the target, the policy's high alarm fires (3 of 3 minutes),
+    the group scales out to its maximum and the lab materialises the node it launched."""
+    autoscaling: Any = clients.client(lab_settings, "autoscaling")
+    autoscaling.put_scaling_policy(
+        AutoScalingGroupName=GROUP,
+        PolicyName="requests",
+        PolicyType="TargetTrackingScaling",
+        TargetTrackingConfiguration={
+            "CustomizedMetricSpecification": {
+                "Namespace": NAMESPACE,
+                "MetricName": REQUESTS_PER_SECOND,
+                "Dimensions": [{"Name": "AutoScalingGroupName", "Value": GROUP}],
+                "Statistic": "Average",
+            },
+            "TargetValue": TARGET_REQUESTS_PER_SECOND,
+            # No low alarm: the idle minutes before would scale the group in, not this load.
+            "DisableScaleIn": True,
+        },
+    )
+    payload = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "getSlot"}).encode()
+    urls = [f"http://{_address(node)}:8899" for node in nodes[:2]]
+
+    def group() -> dict[str, Any]:
+        return dict(autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[GROUP])[
+            "AutoScalingGroups"][0])  # fmt: skip
+
+    deadline = time.monotonic() + 330  # 3 one-minute periods above the target, and the publish
+    while group()["DesiredCapacity"] < FLEET_SIZE:
+        assert time.monotonic() < deadline, f"never scaled out: {group()}"
+        for url in urls:  # about 4 requests a second per node
+            request = urllib.request.Request(url, payload, {"Content-Type": "application/json"})
+            with urllib.request.urlopen(request, timeout=5) as response:
+                response.read()
+        time.sleep(0.25)  # the lab evaluates the alarms every 10 s
+    launched = {i["InstanceId"] for i in group()["Instances"]} - set(nodes)
+    assert len(launched) == 1, group()
+    reconciler.reconcile(lab_settings)
+    (new,) = launched
+    assert reconciler.hosts(lab_settings)[new].running
+    autoscaling.terminate_instance_in_auto_scaling_group(
+        InstanceId=new, ShouldDecrementDesiredCapacity=True
+    )
+    autoscaling.delete_policy(AutoScalingGroupName=GROUP, PolicyName="requests")
+    reconciler.reconcile(lab_settings)
 
 
 def _broken_release(directory: Path) -> tuple[Path, str]:

@@ -67,3 +67,17 @@ def test_unsupported_rules_are_named() -> None:
     assert "anomaly detection" in (anomaly.unsupported() or "")
     assert Rule("tm99", "GreaterThanThreshold", 0, MINUTE, 1, 1).unsupported()
     assert Rule("p99.9", "GreaterThanThreshold", 0, MINUTE, 1, 1).unsupported() is None
+
+
+def test_the_ok_reason_counts_the_rules_periods_not_the_datapoints_present() -> None:
+    """3 of 3 with one datapoint present and below: OK needs N - M + 1 = 1 (make lab showed
+    "minimum -1 datapoints" when the count of present datapoints was used)."""
+    rule = Rule("Average", "GreaterThanThreshold", 100.0, MINUTE, 3, 3)
+    outcome = evaluate(rule, bucket([(_at(0), 1.0)], MINUTE), NOW)
+    assert outcome.state == OK
+    assert outcome.reason.endswith("(minimum 1 datapoint for ALARM -> OK transition).")
+    two_of_five = Rule("Average", "GreaterThanThreshold", 100.0, MINUTE, 5, 2)
+    assert (
+        "(minimum 4 datapoints for ALARM -> OK"
+        in evaluate(two_of_five, bucket([(_at(0), 1.0)], MINUTE), NOW).reason
+    )

@@ -158,11 +158,14 @@ def evaluate(rule: Rule, buckets: dict[int, Bucket], now: datetime) -> Outcome:
             f"(minimum {m} datapoint{'s' if m != 1 else ''} for OK -> ALARM transition)."
         )
     else:
+        # OK once fewer than M of the N periods can breach: N - M + 1 that do not (AWS's wording
+        # counts the rule's periods, not the datapoints that happened to be present).
+        to_ok = rule.evaluation_periods - m + 1
         reason = (
             f"Threshold Crossed: {len(evaluated) - breaching} out of the last {len(evaluated)} "
             f"datapoints [{shown}] were not {describe} the threshold "
-            f"({_number(rule.threshold)}) (minimum {len(evaluated) - m + 1} datapoint"
-            f"{'s' if len(evaluated) - m + 1 != 1 else ''} for ALARM -> OK transition)."
+            f"({_number(rule.threshold)}) (minimum {to_ok} datapoint"
+            f"{'s' if to_ok != 1 else ''} for ALARM -> OK transition)."
         )
     return Outcome(state, reason, tuple(evaluated))
 
