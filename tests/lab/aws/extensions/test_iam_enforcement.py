@@ -7,6 +7,8 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore import UNSIGNED
+from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from chainops.lab.aws import clients
@@ -360,3 +362,44 @@ def test_reading_a_secret_under_a_customer_key_needs_decrypt_through_secrets_man
         lab, "secretsmanager", session=session(lab, make_role(lab, "decrypter", read, decrypt))
     )
     assert with_key.get_secret_value(SecretId="core/redis-auth")["SecretString"] == "token"
+
+
+def test_unsigned_requests_get_what_aws_gives_anyone(lab: LabSettings, lake: str) -> None:
+    """No signature: S3 serves what a bucket policy grants everyone and nothing else (moto
+    alone serves an anonymous write), other services are refused."""
+    admin_s3 = clients.client(lab, "s3")
+    admin_s3.create_bucket(Bucket="public-iam")
+    for bucket in (lake, "public-iam"):
+        admin_s3.put_object(Bucket=bucket, Key="events/a", Body=b"1")
+    admin_s3.put_bucket_policy(
+        Bucket="public-iam",
+        Policy=document(
+            {
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "s3:GetObject",
+                "Resource": "arn:aws:s3:::public-iam/*",
+            }
+        ),
+    )
+
+    def unsigned(service: str) -> Any:
+        return boto3.client(
+            service,
+            endpoint_url=lab.endpoint,
+            region_name=REGION,
+            config=Config(signature_version=UNSIGNED),
+        )
+
+    s3 = unsigned("s3")
+    assert s3.get_object(Bucket="public-iam", Key="events/a")["Body"].read() == b"1"
+    # moto refuses an anonymous read of a private object itself, with an empty 403.
+    assert error_code(lambda: s3.get_object(Bucket=lake, Key="events/a")) in ("AccessDenied", "403")
+    assert (
+        error_code(lambda: s3.put_object(Bucket="public-iam", Key="b", Body=b"1")) == "AccessDenied"
+    )
+    # moto routes a request by its signature's scope: an unsigned one reaches S3, whose
+    # anonymous rules refuse it (AWS: MissingAuthenticationToken); refused either way.
+    with pytest.raises(ClientError) as refused:
+        unsigned("sqs").list_queues()
+    assert refused.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403

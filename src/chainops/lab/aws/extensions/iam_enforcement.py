@@ -419,8 +419,11 @@ def _denial_message(caller: Caller, action: str, resource: str, decision: Decisi
 def authorize(response: Any, moto_resource: str) -> None:
     """Refuse the request (``_Refusal``) unless AWS would allow it."""
     access_key, scope = _access_key(response)
-    if access_key is None or access_key == LAB_ACCESS_KEY:
-        return  # unsigned (moto-api, health) or the lab administrator
+    if access_key is None:
+        _authorize_anonymous(response, moto_resource)
+        return
+    if access_key == LAB_ACCESS_KEY:
+        return  # the lab administrator
     caller, policies = _caller(response, access_key)
     _check_signature(response, access_key)
     service = scope or response.service_name
@@ -445,6 +448,26 @@ def authorize(response: Any, moto_resource: str) -> None:
                 code = "UnauthorizedOperation"
             raise _Refusal(code, _denial_message(caller, action, resource, decision))
         _check_key_use(prefix, name, resource, response, _Signer(caller, policies))
+
+
+# Calls AWS takes unsigned: the caller proves who it is with a token, not a key.
+_UNSIGNED_ACTIONS = frozenset({"AssumeRoleWithWebIdentity", "AssumeRoleWithSAML"})
+ANONYMOUS = Caller(arn="anonymous", account="")
+
+
+def _authorize_anonymous(response: Any, moto_resource: str) -> None:
+    """An unsigned request: S3 serves it when the bucket policy allows everyone ("*"), STS
+    takes its token-based calls; everything else wants a signature, as on AWS."""
+    name = response._get_action()
+    if response.service_name == "sts" and name in _UNSIGNED_ACTIONS:
+        return
+    if response.service_name != "s3":
+        raise _Refusal("MissingAuthenticationToken", "Request is missing Authentication Token")
+    action = f"s3:{_S3_ACTIONS.get(name, name)}"
+    policy, _ = _resource_policy("s3", moto_resource, response)
+    request = Request(caller=ANONYMOUS, action=action, resource=moto_resource)
+    if evaluate(request, [], policy) is not Decision.ALLOW:
+        raise _Refusal("AccessDenied", "Access Denied")
 
 
 def _check_signature(response: Any, access_key: str) -> None:
