@@ -38,7 +38,7 @@ from chainops.lab.settings import LAB_ACCESS_KEY
 log = logging.getLogger(__name__)
 
 # The signing name in a request's credential scope -> the IAM service prefix of its actions.
-_IAM_PREFIX = {"monitoring": "cloudwatch", "email": "ses", "states": "states"}
+_IAM_PREFIX = {"monitoring": "cloudwatch", "email": "ses"}
 # moto's S3 action names that AWS authorises as another action.
 _S3_ACTIONS = {
     "HeadBucket": "ListBucket",
