@@ -2,15 +2,20 @@
 
 `python -m tests.report DIR` reads what the suite left in DIR (scripts/test-suite sets
 CHAINOPS_TEST_REPORT to it): `stages.tsv` (a line per stage from scripts/timed: name, seconds,
-exit status), `started` (the suite's start, epoch seconds) and `pytest.xml` (pytest's JUnit
-report, one test case per test with set-up, call and tear-down together). Molecule scenarios
+exit status), `started` (the suite's start, epoch seconds), `pytest.xml` (pytest's JUnit
+report, one test case per test with set-up, call and tear-down together) and `failures/` (the
+log of each molecule scenario that failed, from scripts/molecule-all). Molecule scenarios
 are tests too: their stage lines (`molecule: <scenario>`) rank among the slowest.
+
+The table ends with why each failure failed (its first lines), since CI keeps only the end of
+a long output.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import time
 import xml.etree.ElementTree as ET
@@ -19,6 +24,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SLOWEST = 15
+# Why a failure failed: this many lines of each, at most this many failures.
+EXCERPT_LINES = 25
+EXCERPTS = 6
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+# The lines of an Ansible log that say what failed, and the task they belong to.
+ANSIBLE_FAILURE = re.compile(r"fatal: |FAILED!|^ERROR|\[ERROR\]|TASK \[")
 MOLECULE_PREFIX = "molecule: "
 REPORT_ENV = "CHAINOPS_TEST_REPORT"
 
@@ -74,6 +85,52 @@ def read_tests(path: Path) -> list[Timing]:
     return tests
 
 
+def pytest_failures(path: Path) -> list[tuple[str, str]]:
+    """(test, its failure message) for each failed or erroring test of a JUnit report."""
+    if not path.exists():
+        return []
+    failures = []
+    for case in ET.parse(path).getroot().iter("testcase"):  # noqa: S314 - pytest's own file
+        for tag in ("failure", "error"):
+            found = case.find(tag)
+            if found is not None:
+                text = found.get("message", "") + "\n" + (found.text or "")
+                failures.append((f"{case.get('classname', '')}::{case.get('name', '')}", text))
+    return failures
+
+
+def molecule_failures(directory: Path) -> list[tuple[str, str]]:
+    """(scenario, the failed tasks of its log) for each log scripts/molecule-all kept."""
+    failures = []
+    for log in sorted(directory.glob("*.log")) if directory.is_dir() else []:
+        lines = [
+            ANSI.sub("", line).strip(" │") for line in log.read_text(errors="replace").splitlines()
+        ]
+        kept: list[str] = []
+        task = ""
+        for index, line in enumerate(lines):
+            if line.startswith("TASK ["):
+                task = line
+            elif ANSIBLE_FAILURE.search(line):
+                kept += [task, *lines[index : index + 4]]
+        failures.append((log.stem, "\n".join(kept) or "\n".join(lines[-EXCERPT_LINES:])))
+    return failures
+
+
+def render_failures(failures: list[tuple[str, str]]) -> str:
+    if not failures:
+        return ""
+    lines = ["", "== why they failed (first lines of each) =="]
+    for name, text in failures[:EXCERPTS]:
+        lines += [
+            f"-- {name}",
+            *[f"  {line}" for line in text.strip().splitlines()[:EXCERPT_LINES]],
+        ]
+    if len(failures) > EXCERPTS:
+        lines.append(f"-- and {len(failures) - EXCERPTS} more")
+    return "\n".join(lines) + "\n"
+
+
 def counts(tests: list[Timing]) -> str:
     tally = Counter(test.status for test in tests)
     return ", ".join(f"{n} {outcome}" for outcome, n in sorted(tally.items())) or "no tests"
@@ -102,6 +159,8 @@ def main(argv: list[str] | None = None) -> int:
     wall = time.time() - float(started.read_text()) if started.exists() else None
     tests = read_tests(directory / "pytest.xml")
     sys.stdout.write(render(read_stages(directory / "stages.tsv"), tests, wall))
+    failures = molecule_failures(directory / "failures")
+    sys.stdout.write(render_failures(pytest_failures(directory / "pytest.xml") + failures))
     return 0
 
 

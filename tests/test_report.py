@@ -69,3 +69,24 @@ def test_nothing_is_recorded_without_a_report(
     monkeypatch.chdir(tmp_path)
     report.record_stage("pytest: apply core", 1.0)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_table_ends_with_why_each_failure_failed(
+    directory: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """CI keeps only the end of the output: the failed test's message and a failed scenario's
+    failing task (from the log scripts/molecule-all kept) come last."""
+    failures = directory / "failures"
+    failures.mkdir()
+    (failures / "molecule listener_service (default).log").write_text(
+        "\x1b[2m│\x1b[0m TASK [listener_service : Wait until the checkpoint advances] ***\n"
+        "  ok: [listener-1]\n"
+        "\x1b[2m│\x1b[0m fatal: [listener-1]: FAILED! => checkpoint did not advance\n"
+        "PLAY RECAP\n"
+    )
+    assert report.main([str(directory)]) == 0
+    why = capsys.readouterr().out.split("== why they failed")[1]
+    assert "-- tests.lab.test_server::test_up\n  boom" in why
+    assert "-- molecule listener_service (default)" in why
+    assert "TASK [listener_service : Wait until the checkpoint advances]" in why
+    assert "fatal: [listener-1]: FAILED! => checkpoint did not advance" in why
