@@ -20,7 +20,10 @@ PLAY = """
   tasks:
     - name: Say hello
       ansible.builtin.debug:
-        msg: "hello {{ who }}"
+        msg: "hello {{ who | default('nobody') }}"
+    - name: Say the mode
+      ansible.builtin.debug:
+        msg: "check mode: {{ ansible_check_mode }}"
     - name: Fail when asked
       ansible.builtin.fail:
         msg: asked to fail
@@ -107,3 +110,17 @@ def test_extra_vars_parse_json_values_and_reject_garbage() -> None:
     }
     with pytest.raises(RunError, match="not key=value"):
         runner.parse_extra_vars(["oops"])
+
+
+def test_a_run_inherits_nothing_from_the_last_in_the_same_directory(project: Path) -> None:
+    """ansible-runner would replay the earlier run's env/ (its --check, its extra vars): a check
+    run, then a real one in the same private data dir, and the second is neither checked nor
+    given the first one's variables."""
+    checked = _run(project, "-e", "who=first", "-e", "fail=false", "--check")
+    assert checked.returncode == 0, checked.stderr
+    assert "hello first" in checked.stdout
+    assert "check mode: True" in checked.stdout
+    again = _run(project, "-e", "fail=false")
+    assert again.returncode == 0, again.stderr
+    assert "hello nobody" in again.stdout
+    assert "check mode: False" in again.stdout

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -74,6 +75,9 @@ def run(
     if request.inventory is not None and not request.inventory.exists():
         raise RunError(f"inventory {request.inventory} does not exist")
     request.private_data_dir.mkdir(parents=True, exist_ok=True)
+    # ansible-runner adds what an earlier run left in env/ (its cmdline, extra vars) to this
+    # run's own: a --check or an extra var such as terraform_stack_allow_destroy would carry over.
+    shutil.rmtree(request.private_data_dir / "env", ignore_errors=True)
     cmdline = "--check --diff" if request.check else None
     envvars = {
         "ANSIBLE_CONFIG": str(REPO_ROOT / "ansible.cfg"),
