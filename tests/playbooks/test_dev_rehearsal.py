@@ -38,13 +38,30 @@ INVENTORY = REPO_ROOT / "inventories" / ENVIRONMENT
 STACKS = ("state_bootstrap", "foundation", "blockchain", "core")
 
 
+# The terraform_stack role keeps no inputs (they may hold secrets): the destroy resolves them
+# again, as the provision phase did.
+INPUTS_PLAY = """
+- name: The stacks' inputs, as the provision phase resolves them
+  hosts: localhost
+  connection: local
+  gather_facts: false
+  tasks:
+    - name: Write them
+      ansible.builtin.copy:
+        content: "{{ chainops_terraform.stacks | to_json }}"
+        dest: "{{ inputs_file }}"
+        mode: "0600"
+"""
+
+
 @dataclass
 class Rehearsal:
     """The rehearsal's lab, its copy of the stacks (Terraform's working files stay out of the
-    repo, where `make lab` may run at once) and the provision phase's run."""
+    repo, where `make lab` may run at once), the extra vars the phase ran with, and its run."""
 
     settings: LabSettings
     stacks_dir: Path
+    extra_vars: tuple[str, ...]
     provision: subprocess.CompletedProcess[str] | None = None
     destroyed: bool = False
 
@@ -64,6 +81,23 @@ class Rehearsal:
             timeout=900,
         )
 
+    def inputs(self) -> dict[str, Any]:
+        """Each stack's inputs, resolved from the inventory and the run's extra vars."""
+        work = self.stacks_dir.parent
+        (work / "inputs.yml").write_text(INPUTS_PLAY, encoding="utf-8")
+        inputs_file = work / "inputs.json"
+        result = run_playbook(
+            str(work / "inputs.yml"),
+            INVENTORY,
+            *self.extra_vars,
+            "-e",
+            json.dumps({"inputs_file": str(inputs_file)}),
+            env=self.env(),
+        )
+        assert result.returncode == 0, result.stdout[-4000:] + result.stderr
+        resolved: dict[str, Any] = json.loads(inputs_file.read_text(encoding="utf-8"))
+        return resolved
+
     def output(self, stack: str, name: str) -> Any:
         result = self.terraform(stack, "output", "-json", name)
         assert result.returncode == 0, result.stderr
@@ -75,16 +109,19 @@ class Rehearsal:
             return
         self.destroyed = True
         start = time.monotonic()
+        inputs = self.inputs()
         for stack in reversed(STACKS):
             if not (self.stacks_dir / stack / ".terraform").is_dir():
                 continue  # never initialised: the phase stopped before it
+            var_file = self.stacks_dir.parent / f"{stack}.tfvars.json"
+            var_file.write_text(json.dumps(inputs[stack]), encoding="utf-8")
             result = self.terraform(
                 stack,
                 "destroy",
                 "-auto-approve",
                 "-no-color",
                 "-input=false",
-                f"-var-file=.terraform/{ENVIRONMENT}.tfvars.json",
+                f"-var-file={var_file}",
             )
             assert result.returncode == 0, f"{stack}:\n{result.stdout[-4000:]}{result.stderr}"
         report.record_stage("pytest: destroy (the dev rehearsal)", time.monotonic() - start)
@@ -103,9 +140,13 @@ def rehearsal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rehearsal]:
     )
     started = server.up(settings)
     server.reset(settings)
-    run = Rehearsal(settings, work / "terraform" / "stacks")
     # The test's own places: the stacks' copy and the bootstrap's local state.
     places = work / "places.json"
+    run = Rehearsal(
+        settings,
+        work / "terraform" / "stacks",
+        ("-e", "@inventories/rehearsal.yml", "-e", f"@{places}"),
+    )
     places.write_text(
         json.dumps(
             {
@@ -122,10 +163,7 @@ def rehearsal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rehearsal]:
         run.provision = run_playbook(
             "playbooks/provision.yml",
             INVENTORY,
-            "-e",
-            "@inventories/rehearsal.yml",
-            "-e",
-            f"@{places}",
+            *run.extra_vars,
             env=run.env(),
             timeout=1800,
         )
