@@ -9,6 +9,7 @@ repeats the batch with the same effects (docs/consumer.md walks through each cas
 from __future__ import annotations
 
 import logging
+import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
@@ -26,8 +27,19 @@ log = logging.getLogger(__name__)
 
 CrashPoint = Literal["after-claim", "after-write"]
 CRASH_POINTS: tuple[CrashPoint, ...] = ("after-claim", "after-write")
-# Pause of a shard after a failed step or record, before it is read again.
+# Pause of a shard after a poison record, before it is read again.
 RETRY_PAUSE_SECONDS = 1.0
+# After a failed step (an AWS call failed past botocore's own retries): the pause doubles from
+# the base with each failure in a row, up to the cap, half of it random so that the shards
+# of all consumers do not retry a recovering service in step.
+BACKOFF_BASE_SECONDS = 0.5
+BACKOFF_CAP_SECONDS = 20.0
+
+
+def backoff(failures: int, *, draw: Callable[[float, float], float] = random.uniform) -> float:
+    """Seconds to wait after the failures-th failed step in a row (equal jitter)."""
+    ceiling = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2.0 ** max(failures - 1, 0))
+    return ceiling / 2 + draw(0, ceiling / 2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,21 +67,32 @@ class ShardWorker:
         self._inflight = lease.inflight
         self._iterator: str | None = None
         self._resume_at = 0.0
+        self._failures = 0
         self.finished = lease.finished
 
     def ready(self) -> bool:
         return self._services.clock() >= self._resume_at
 
-    def reset(self) -> None:
-        """After a failed step: re-read from the checkpoint (the inflight extent still holds)."""
+    def reset(self) -> float:
+        """After a failed step: re-read from the checkpoint (the inflight extent still holds)
+        after a backoff; the seconds of it."""
         self._iterator = None
-        self._pause()
+        self._failures += 1
+        pause = backoff(self._failures)
+        self._resume_at = self._services.clock() + pause
+        return pause
 
     def _pause(self) -> None:
         self._resume_at = self._services.clock() + RETRY_PAUSE_SECONDS
 
     def step(self) -> int:
-        """Land the next batch; the number of records consumed. Raises LostLease."""
+        """Land the next batch; the number of records consumed. Raises LostLease, and AWS's
+        errors (the caller resets the worker)."""
+        consumed = self._step()
+        self._failures = 0  # a later failure backs off from the start again
+        return consumed
+
+    def _step(self) -> int:
         services = self._services
         if self._iterator is None:
             self._iterator = services.reader.iterator(self.shard.shard_id, self._checkpoint)
