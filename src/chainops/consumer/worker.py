@@ -68,6 +68,13 @@ class ShardWorker:
         self._iterator: str | None = None
         self._resume_at = 0.0
         self._failures = 0
+        # After an iterator is opened from a checkpoint or an extent: whether the records
+        # after them still exist is checked at the first page with records.
+        self._verify = False
+        # The oldest record's sequence number when a loss was last reported (reported once).
+        self._lost_before: str | None = None
+        # A crashed attempt's batch key whose first records expired: its claims are ours.
+        self._orphan: str | None = None
         self.finished = lease.finished
 
     def ready(self) -> bool:
@@ -96,10 +103,14 @@ class ShardWorker:
         services = self._services
         if self._iterator is None:
             self._iterator = services.reader.iterator(self.shard.shard_id, self._checkpoint)
+            self._verify = self._checkpoint is not None or self._inflight is not None
         page = services.reader.read(self._iterator, services.batch_limit)
         services.metrics.observe(
             names.MILLIS_BEHIND_LATEST, page.millis_behind_latest, "Milliseconds"
         )
+        if self._verify and page.records:
+            self._check_expired()
+            self._verify = False
         records, next_iterator, cut = self._extent(page)
         if not records:
             if next_iterator is None:  # AWS's end of a closed shard
@@ -140,13 +151,49 @@ class ShardWorker:
         kept = [r for r in records if int(r.sequence_number) <= last]
         if kept and self._key(kept[0]) == inflight.batch_key:
             return kept, next_iterator, len(kept) < len(records)
-        # Its first records are gone (trimmed past retention): it cannot be repeated exactly.
+        # Its first records expired (reported by _check_expired): it cannot be repeated
+        # exactly. The rest land under a new key; the ids the attempt claimed stay ours.
         log.warning(
             "inflight batch not found again",
             extra={"shard": self.shard.shard_id, "batch": inflight.batch_key},
         )
+        self._orphan = inflight.batch_key
         self._inflight = None
         return page.records, page.next_iterator, False
+
+    def _check_expired(self) -> None:
+        """Report records after the checkpoint that expired unread (the stream's retention
+        passed them while nothing landed them): an error log with the range, and a metric.
+
+        With an inflight extent, its first record is known: it is lost if older than the
+        oldest record left. Otherwise the checkpoint's record being gone says that whatever
+        followed it up to the oldest left expired too; whether anything did, AWS's sequence
+        numbers (with gaps) cannot tell, so it is reported as possible.
+        """
+        oldest = self._services.reader.oldest(self.shard.shard_id)
+        if oldest is None:
+            return
+        inflight = self._inflight
+        first = inflight.batch_key.rsplit("-", 1)[1] if inflight else None
+        known = first if first is not None else self._checkpoint
+        if known is None or int(oldest.sequence_number) <= int(known):
+            return
+        if self._lost_before is not None and int(oldest.sequence_number) <= int(self._lost_before):
+            return  # this range was reported already
+        self._lost_before = oldest.sequence_number
+        log.error(
+            "records expired before they were landed: data lost",
+            extra={
+                "shard": self.shard.shard_id,
+                "after_sequence": self._checkpoint,
+                "first_lost": first,
+                "before_sequence": oldest.sequence_number,
+                "before_arrival": oldest.arrival.isoformat(),
+                "inflight_batch": inflight.batch_key if inflight else None,
+                "certain": first is not None,
+            },
+        )
+        self._services.metrics.observe(names.LOST_RANGES, 1, "Count")
 
     def _key(self, record: Record) -> str:
         return layout.batch_key(self.shard.shard_id, record.sequence_number)
@@ -172,7 +219,11 @@ class ShardWorker:
             self._inflight = InFlight(key, consumed[-1].sequence_number)
             services.leases.begin(self.shard.shard_id, self._inflight)
         unique = _first_of_each(lines)
-        duplicates = services.idempotency.claim(key, [line.event_id for line in unique])
+        duplicates = services.idempotency.claim(
+            key,
+            [line.event_id for line in unique],
+            also_ours=[self._orphan] if self._orphan else [],
+        )
         if unique:
             services.crash_point("after-claim")
         kept = [line for line in unique if line.event_id not in duplicates]
@@ -224,6 +275,7 @@ class ShardWorker:
         self._services.leases.checkpoint(self.shard.shard_id, checkpoint)
         self._checkpoint = checkpoint
         self._inflight = None
+        self._orphan = None
         self.finished = checkpoint == SHARD_END
 
 
