@@ -219,6 +219,50 @@ def check_flags_carry_no_defaults(
     assert all(a.default is argparse.SUPPRESS for a in flags)
 
 
+BLOCKCHAIN_MAIN = REPO_ROOT / "terraform" / "stacks" / "blockchain" / "main.tf"
+
+
+def stack_local(name: str, main: Path = BLOCKCHAIN_MAIN) -> str:
+    """A string local of a stack's main.tf (`name = "value"`)."""
+    match = re.search(rf'^\s*{name}\s*=\s*"([^"]*)"', main.read_text(), re.MULTILINE)
+    assert match, f"local.{name} not found in {main}"
+    return match.group(1)
+
+
+def stack_alarm_body(key: str, main: Path = BLOCKCHAIN_MAIN) -> str:
+    """The body of one alarm of a stack's `alarms` module call."""
+    text = main.read_text()
+    match = re.search(rf"^\s*{key} = \{{\n(.*?)^\s*\}}", text, re.MULTILINE | re.DOTALL)
+    assert match, f"alarm {key} not found in {main}"
+    return match.group(1)
+
+
+def put_stack_alarm(cloudwatch: Any, key: str, *, name: str, stream: str) -> None:
+    """Create in a lab the blockchain stack's alarm `key` (a single-statistic one on the
+    pipeline's Stream dimension) with the settings its main.tf gives and the module's
+    defaults (period 60, GreaterThanThreshold)."""
+    settings: dict[str, str] = {}
+    for line in stack_alarm_body(key).splitlines():
+        field, _, value = line.partition("=")
+        settings[field.strip()] = value.split(" # ", 1)[0].strip().strip('"')
+    namespace = settings["namespace"]
+    if namespace.startswith("local."):
+        namespace = stack_local(namespace.removeprefix("local."))
+    assert settings["dimensions"] == "{ Stream = module.events_stream.name }", settings
+    cloudwatch.put_metric_alarm(
+        AlarmName=name,
+        Namespace=namespace,
+        MetricName=settings["metric_name"],
+        Dimensions=[{"Name": "Stream", "Value": stream}],
+        Statistic=settings["statistic"],
+        Threshold=float(settings["threshold"]),
+        ComparisonOperator=settings.get("comparison_operator", "GreaterThanThreshold"),
+        Period=int(settings.get("period", "60")),
+        EvaluationPeriods=int(settings["evaluation_periods"]),
+        TreatMissingData=settings.get("treat_missing_data", "missing"),
+    )
+
+
 def metric_statistics(
     cloudwatch: Any, namespace: str, name: str, dimensions: Mapping[str, str], **wanted: Any
 ) -> list[dict[str, Any]]:

@@ -210,6 +210,16 @@ module "alarms" {
       evaluation_periods = 3
       treat_missing_data = "breaching" # no consumer reading is a growing backlog
     }
+    data-loss = {
+      description        = "Stream records expired before the consumers landed them (an outage longer than the retention): the consumer's error log names each range."
+      namespace          = local.consumer_metrics_namespace
+      metric_name        = "LostRanges" # chainops.consumer.metrics.LOST_RANGES
+      dimensions         = { Stream = module.events_stream.name }
+      statistic          = "Sum"
+      threshold          = 0
+      evaluation_periods = 1
+      treat_missing_data = "notBreaching" # no report is no loss
+    }
   }
 }
 

@@ -144,6 +144,23 @@ GAPS: tuple[Gap, ...] = (
         "of a batch's records fail with FailedRecordCount set; switched over HTTP at run time",
     ),
     Gap(
+        service="all",
+        api="any operation of any service (S3 PutObject, every DynamoDB call...): fault "
+        "injection (/moto-api/chainops/faults)",
+        moto="no way to make a service fail",
+        lab="the next N calls, or every call for a number of seconds, answer an error code "
+        "and HTTP status (throttling or 5xx) in the service's protocol, writing nothing; "
+        "never a refused connection (one port serves every service)",
+    ),
+    Gap(
+        service="kinesis",
+        api="retention: records older than RetentionPeriodHours",
+        moto="never trimmed: a consumer cannot fall behind the trim horizon",
+        lab="POST /moto-api/chainops/kinesis/trim expires a stream's records older than a "
+        "given age (default all) as the trim horizon does: TRIM_HORIZON and iterators after "
+        "a trimmed number read on from the oldest record left, numbering continues",
+    ),
+    Gap(
         service="kinesis",
         api="PutRecords / PutRecord limits",
         moto="5 MiB total checked before the 1 MiB record size, partition key counted into "
@@ -313,6 +330,7 @@ def install() -> None:
         ecs,
         elasticache,
         elasticache_parameter_groups,
+        faults,
         iam_enforcement,
         kinesis,
         kinesis_tags,
@@ -347,6 +365,7 @@ def install() -> None:
         sqs_metrics,
         ec2_network_acls,
         iam_enforcement,
+        faults,
         app_scaling_actions,
         ec2_launch_template_profile,
     ):
