@@ -3,13 +3,13 @@ CLI modules read their CHAINOPS_* settings too (through chainops.settings)."""
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import os
 import sys
 from collections.abc import Sequence
 
 from chainops import paths
+from chainops.commandline import Parser
 from chainops.errors import ChainopsError
 
 # Each package adds its subcommands through `register(commands)`, in this order in --help.
@@ -37,12 +37,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         result: int = args.handler(args)
     except ChainopsError as exc:
         print(f"chainops: {exc}", file=sys.stderr)
-        return 1
+        return exc.exit_code
     return result
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="chainops", description=__doc__)
+def _parser() -> Parser:
+    parser = Parser(prog="chainops", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     for name in COMMANDS:
         try:
