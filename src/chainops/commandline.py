@@ -1,5 +1,4 @@
-"""What every package's `cli` module shares: the parser, the subcommand table's type and output
-helpers.
+"""What every package's `cli` module shares: the subcommand table's type and output helpers.
 
 A package adds its subcommands with `register(commands)`; `chainops.cli` calls it. Packages
 import this module, never `chainops.cli`.
@@ -9,41 +8,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
-from collections.abc import Sequence
-from typing import Any, NoReturn, TypeAlias
-
-from chainops.errors import UsageError
+from typing import Any, TypeAlias
 
 Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
-
-
-class Parser(argparse.ArgumentParser):
-    """argparse, with each usage error in one line that names the bad argument.
-
-    Subcommands' parsers are of this class too (argparse makes them with the parent's).
-    """
-
-    _options: Sequence[str] = ()
-
-    def parse_known_args(  # type: ignore[override]  # typeshed's overloads; same behaviour
-        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
-    ) -> tuple[argparse.Namespace, list[str]]:
-        # The options before this parser's first positional, for error() below.
-        given = list(sys.argv[1:] if args is None else args)
-        self._options = [a for a in given[: _first_positional(given)] if a.startswith("-")]
-        return super().parse_known_args(given, namespace)
-
-    def error(self, message: str) -> NoReturn:
-        # argparse reports a missing subcommand before an unknown option (`chainops --bogus`).
-        unknown = [a for a in self._options if a.split("=")[0] not in self._option_string_actions]
-        if unknown and message.startswith("the following arguments are required"):
-            message = f"unrecognized arguments: {' '.join(unknown)}"
-        self.exit(UsageError.exit_code, f"{self.prog}: {message} (see {self.prog} --help)\n")
-
-
-def _first_positional(args: Sequence[str]) -> int:
-    return next((i for i, a in enumerate(args) if not a.startswith("-")), len(args))
 
 
 def emit(payload: dict[str, Any], *, as_json: bool, text: str) -> None:
