@@ -19,7 +19,14 @@ description:
   - The options are read from the role's own spec (C(role_path)), so that they have one
     home.
 author: chainops contributors (@chainops)
-options: {}
+options:
+  _terms:
+    description: >-
+      The role's outputs, facts with its prefix that it sets for its callers
+      (C(terraform_stack_outputs)); they are not options and are not listed.
+    required: false
+    type: list
+    elements: str
 """
 
 EXAMPLES = r"""
@@ -47,12 +54,15 @@ from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 
 
-def unknown(names: list[str], role: str, options: list[str]) -> list[str]:
-    """A message for each of `names` that has `role`'s prefix and is not one of `options`."""
+def unknown(names: list[str], role: str, options: list[str], outputs: list[str]) -> list[str]:
+    """A message for each of `names` that has `role`'s prefix and is none of `options` and
+    `outputs`."""
     prefix = f"{role}_"
     found = []
     for name in sorted(names):
-        if not name.startswith(prefix) or name.startswith(f"{prefix}_") or name in options:
+        if not name.startswith(prefix) or name.startswith(f"{prefix}_"):
+            continue
+        if name in options or name in outputs:
             continue
         close = difflib.get_close_matches(name, options, n=1)
         hint = f" (did you mean {close[0]}?)" if close else ""
@@ -71,4 +81,4 @@ class LookupModule(LookupBase):
             options = list(spec["argument_specs"]["main"]["options"])
         except (OSError, yaml.YAMLError, KeyError, TypeError) as error:
             raise AnsibleLookupError(f"no options in {spec_path}: {error}") from error
-        return unknown(list(variables), role_path.name, options)
+        return unknown(list(variables), role_path.name, options, [str(t) for t in terms])
