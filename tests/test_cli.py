@@ -82,12 +82,22 @@ def test_private_data_dir_that_is_a_file_is_refused(tmp_path: Path) -> None:
         (["lab", "--bogus"], "chainops lab: unrecognized arguments: --bogus"),
         (["lab", "status", "--jsn"], "chainops: unrecognized arguments: --jsn"),
         (["lab", "launch", "--count", "-3"], "chainops lab launch: argument --count: must be"),
+        (["deploy"], "chainops: argument command: invalid choice: 'deploy' (choose from 'lab',"),
+        (["run", "site", "-e", "=1"], "chainops: extra var '=1' is not key=value or @file.json"),
     ],
-    ids=["global", "global-before-command", "lab", "lab-status", "negative-count"],
+    ids=[
+        "global",
+        "global-before-command",
+        "lab",
+        "lab-status",
+        "negative-count",
+        "unknown-command",
+        "extra-var-without-key",
+    ],
 )
 def test_unknown_flag_is_named(tmp_path: Path, argv: list[str], expected: str) -> None:
     """argparse's error, in one line without the usage, naming the flag even when a command
-    is missing too."""
+    is missing too; an unknown command or a malformed -e likewise."""
     assert _refused(_chainops(tmp_path, *argv), tmp_path).startswith(expected)
 
 
