@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from tests.helpers import UNREACHABLE, failed_messages, run_role_unreachable
 
 ROLE = "listener_service"
@@ -49,25 +47,40 @@ def test_each_bad_input_is_named_on_its_own(tmp_path: Path) -> None:
     ]
 
 
-@pytest.mark.parametrize(
-    ("name", "value", "rule"),
-    [
-        ("listener_service_rpc_urls", [], "must list at least one RPC URL, each http(s)"),
-        ("listener_service_rpc_urls", ["ws://10.0.0.1:8900"], "must list at least one RPC URL"),
-        ("listener_service_listener_id", "my listener", "must be a non-empty id without spaces"),
-        ("listener_service_aws_region", "moon-1", "must be an AWS region"),
-        ("listener_service_bucket", "Data_Lake", "must be an S3 bucket name"),
-        ("listener_service_artifact_checksum", "md5:00", 'must be "sha256:<64 hex digits>"'),
-        ("listener_service_consumer_settings", {"batch_limt": 5}, "may set only max_attempts"),
-    ],
-)
-def test_bad_input_is_named_with_its_rule(
-    tmp_path: Path, name: str, value: object, rule: str
-) -> None:
-    result = run_role_unreachable(ROLE, tmp_path, VALID, {name: value})
+def test_other_bad_inputs_are_each_named_with_their_rule(tmp_path: Path) -> None:
+    """Six more bad inputs in one run, a message each."""
+    bad = {
+        "listener_service_artifact_checksum": "md5:00",
+        "listener_service_rpc_urls": ["ws://10.0.0.1:8900"],
+        "listener_service_listener_id": "my listener",
+        "listener_service_aws_region": "moon-1",
+        "listener_service_bucket": "Data_Lake",
+        "listener_service_consumer_settings": {"batch_limt": 5},
+    }
+    result = run_role_unreachable(ROLE, tmp_path, VALID, bad)
     assert UNREACHABLE not in result.stdout
-    (message,) = failed_messages(result)
-    assert message.startswith(f"{name} {rule}"), result.stdout
+    messages = failed_messages(result)
+    assert [m.split()[0] for m in messages] == list(bad), result.stdout
+    for message, rule in zip(
+        messages,
+        [
+            'must be "sha256:<64 hex digits>"',
+            "must list at least one RPC URL, each http(s)",
+            "must be a non-empty id without spaces",
+            "must be an AWS region",
+            "must be an S3 bucket name",
+            "may set only max_attempts, batch_limit",
+        ],
+        strict=True,
+    ):
+        assert message.split(" ", 1)[1].startswith(rule), message
+
+
+def test_no_rpc_url_is_refused(tmp_path: Path) -> None:
+    result = run_role_unreachable(ROLE, tmp_path, VALID, {"listener_service_rpc_urls": []})
+    assert failed_messages(result) == [
+        "listener_service_rpc_urls must list at least one RPC URL, each http(s) (got [])."
+    ]
 
 
 def test_misspelt_variable_is_named_with_the_option_meant(tmp_path: Path) -> None:

@@ -141,30 +141,19 @@ def test_misspelt_variable_is_named_with_the_option_meant(tmp_path: Path) -> Non
     ]
 
 
-@pytest.mark.parametrize(
-    ("name", "value", "message"),
-    [
-        (
-            "solana_rpc_node_releases_keep",
-            "three",
-            "argument 'solana_rpc_node_releases_keep' is of type str and we were unable to convert",
-        ),
-        (
-            "solana_rpc_node_rpc_port",
-            [8899],
-            "argument 'solana_rpc_node_rpc_port' is of type list and we were unable to convert",
-        ),
-        (
-            "solana_rpc_node_io_scheduler",
-            "deadline",
-            "value of solana_rpc_node_io_scheduler must be one of: none, mq-deadline, kyber, bfq,"
-            " got: deadline",
-        ),
-    ],
-)
-def test_wrong_type_or_choice_is_named_by_the_argument_spec(
-    tmp_path: Path, name: str, value: object, message: str
-) -> None:
-    result = run_role_unreachable(ROLE, tmp_path, VALID, {name: value})
+def test_wrong_types_and_choices_are_named_by_the_argument_spec(tmp_path: Path) -> None:
+    """argument_specs names each bad option, its type or its choices, all in one run."""
+    bad = {
+        "solana_rpc_node_releases_keep": "three",
+        "solana_rpc_node_rpc_port": [8899],
+        "solana_rpc_node_io_scheduler": "deadline",
+    }
+    result = run_role_unreachable(ROLE, tmp_path, VALID, bad)
     assert UNREACHABLE not in result.stdout
-    assert message in result.stdout, result.stdout
+    for message in (
+        "argument 'solana_rpc_node_releases_keep' is of type str and we were unable to convert",
+        "argument 'solana_rpc_node_rpc_port' is of type list and we were unable to convert",
+        "value of solana_rpc_node_io_scheduler must be one of: none, mq-deadline, kyber, bfq,"
+        " got: deadline",
+    ):
+        assert message in result.stdout, result.stdout
