@@ -73,6 +73,50 @@ def run_playbook(
     )
 
 
+# A host no task can reach: port 9 on loopback refuses at once. A role's validation runs on
+# the controller, so a play against it shows what the role refuses before touching any host;
+# input the role accepts ends UNREACHABLE at the first task that needs the host.
+_UNREACHABLE_INVENTORY = """\
+all:
+  hosts:
+    unreachable:
+      ansible_connection: ssh
+      ansible_host: 127.0.0.1
+      ansible_port: 9
+"""
+UNREACHABLE = "UNREACHABLE!"
+
+
+def run_role_unreachable(
+    role: str, tmp_path: Path, *variables: Mapping[str, Any]
+) -> subprocess.CompletedProcess[str]:
+    """The collection's `role` on a host nothing reaches, `variables` as extra vars (later win)."""
+    (tmp_path / "hosts.yml").write_text(_UNREACHABLE_INVENTORY)
+    play = [
+        {
+            "name": role,
+            "hosts": "all",
+            "gather_facts": False,
+            "roles": [f"chainops.platform.{role}"],
+        }
+    ]
+    (tmp_path / "play.yml").write_text(yaml.safe_dump(play))
+    extra: list[str] = []
+    for number, given in enumerate(variables):
+        path = tmp_path / f"vars-{number}.json"
+        path.write_text(json.dumps(given))
+        extra += ["-e", f"@{path}"]
+    return run_playbook(str(tmp_path / "play.yml"), tmp_path / "hosts.yml", *extra, timeout=120)
+
+
+def failed_messages(result: subprocess.CompletedProcess[str]) -> list[str]:
+    """The messages of the run's failed tasks and loop items, one line each, in order."""
+    prefix = "[ERROR]: Task failed: Action failed: "
+    return [
+        line.removeprefix(prefix) for line in result.stdout.splitlines() if line.startswith(prefix)
+    ]
+
+
 def ansible_inventory(inventory: Path, *args: str, env: Mapping[str, str] | None = None) -> str:
     """`ansible-inventory -i inventory ARGS` from the repo root; fails when it fails or when a
     source could not be parsed (which Ansible only warns about)."""
