@@ -77,6 +77,36 @@ run "no_instance_store" {
   expect_failures = [var.instance_type]
 }
 
+run "instance_size_misspelt" {
+  command = plan
+
+  variables {
+    instance_type = "i4i.8xlargee"
+  }
+
+  expect_failures = [var.instance_type]
+}
+
+run "capacity_empty" {
+  command = plan
+
+  variables {
+    capacity = { min = 0, max = 0, desired = 0 }
+  }
+
+  expect_failures = [var.capacity]
+}
+
+run "capacity_fractional" {
+  command = plan
+
+  variables {
+    capacity = { min = 1.5, max = 3, desired = 2 }
+  }
+
+  expect_failures = [var.capacity]
+}
+
 run "capacity_out_of_order" {
   command = plan
 
