@@ -86,6 +86,12 @@ CASES = [
     ),
     pytest.param(
         "foundation",
+        {"vpc_cdir": "10.40.0.0/16"},
+        ["stack foundation", "declares no variable vpc_cdir", "(did you mean vpc_cidr?)"],
+        id="misspelt-variable",
+    ),
+    pytest.param(
+        "foundation",
         {"environment": "qa"},
         ["var.environment", "dev, staging, prod, lab"],
         id="unknown-environment",
