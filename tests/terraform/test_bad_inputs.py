@@ -152,6 +152,12 @@ CASES = [
     ),
     pytest.param(
         "blockchain",
+        {"data_lake_transitions": {"standard_ia_days": 10}},
+        ["var.data_lake_transitions", "STANDARD_IA or ONEZONE_IA at 30 days or more"],
+        id="data-lake-infrequent-access-too-early",
+    ),
+    pytest.param(
+        "blockchain",
         {"alarm_emails": ["oncall@example.com", "not-an-email"]},
         ["var.alarm_emails", "must be an e-mail address"],
         id="alarm-email-not-an-address",
