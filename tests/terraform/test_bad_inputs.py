@@ -238,6 +238,12 @@ CASES = [
     ),
     pytest.param(
         "core",
+        {**CERTIFICATE, "alarm_thresholds": {"rds_cpu_percent": 120}},
+        ["var.alarm_thresholds", "the *_percent ones at most 100"],
+        id="alarm-threshold-out-of-range",
+    ),
+    pytest.param(
+        "core",
         {**CERTIFICATE, "cache": {"node_type": "cache.t4g.mikro"}},
         ["var.cache.node_type", "cache.<family>.<size>"],
         id="cache-node-type-misspelt",

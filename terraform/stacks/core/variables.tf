@@ -168,4 +168,13 @@ variable "alarm_thresholds" {
     redis_evictions         = optional(number, 100)
   })
   default = {}
+
+  # A threshold of 0 or less alarms all the time (or never, for free storage); a percentage
+  # above 100 never alarms.
+  validation {
+    condition = alltrue([for name, value in var.alarm_thresholds :
+      value > 0 && (!endswith(name, "_percent") || value <= 100)
+    ])
+    error_message = "Every alarm_thresholds value must be above 0, and the *_percent ones at most 100."
+  }
 }
