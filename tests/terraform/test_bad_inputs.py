@@ -89,6 +89,12 @@ CASES = [
     ),
     pytest.param(
         "foundation",
+        {"alb_ingress_cidrs": ["0.0.0.0/33"]},
+        ["var.alb_ingress_cidrs", "must be an IPv4 CIDR"],
+        id="ingress-cidr-invalid",
+    ),
+    pytest.param(
+        "foundation",
         {"vpc_cdir": "10.40.0.0/16"},
         ["stack foundation", "declares no variable vpc_cdir", "(did you mean vpc_cidr?)"],
         id="misspelt-variable",
@@ -128,6 +134,12 @@ CASES = [
         {"rpc_instance_type": "i4i.64xlarge"},
         ["var.rpc_instance_type", "i4i.64xlarge is not offered in the rpc_availability_zone"],
         id="rpc-instance-type-not-offered",
+    ),
+    pytest.param(
+        "blockchain",
+        {"rpc_ami": {"owners": ["debian"], "name": "debian-12-amd64-*"}},
+        ["var.rpc_ami", "account IDs (12 digits)"],
+        id="rpc-ami-owner-not-an-account",
     ),
     pytest.param(
         "blockchain",

@@ -22,6 +22,16 @@ variable "ami" {
     name         = string
     architecture = optional(string, "x86_64")
   })
+
+  validation {
+    condition     = length(var.ami.owners) > 0 && alltrue([for owner in var.ami.owners : can(regex("^(\\d{12}|self|amazon|aws-marketplace)$", owner))]) && length(var.ami.name) > 0
+    error_message = "The ami.owners must be account IDs (12 digits) or self, amazon, aws-marketplace, and ami.name a name pattern such as debian-12-amd64-*."
+  }
+
+  validation {
+    condition     = contains(["x86_64", "arm64"], var.ami.architecture)
+    error_message = "The ami.architecture must be x86_64 or arm64."
+  }
 }
 
 variable "subnet_ids" {

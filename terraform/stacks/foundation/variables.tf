@@ -46,12 +46,22 @@ variable "alb_ingress_cidrs" {
   description = "Who may reach the load balancers on HTTPS."
   type        = list(string)
   default     = ["0.0.0.0/0"]
+
+  validation {
+    condition     = alltrue([for cidr in var.alb_ingress_cidrs : can(cidrhost(cidr, 0)) && can(regex("^[0-9.]+/[0-9]+$", cidr))])
+    error_message = "Each alb_ingress_cidrs entry must be an IPv4 CIDR such as 203.0.113.0/24 (0.0.0.0/0: anyone)."
+  }
 }
 
 variable "rpc_gossip_ingress_cidrs" {
   description = "Who may reach the RPC nodes' Solana gossip, TPU and repair ports (8000-8020 TCP/UDP); the cluster's peers are anywhere."
   type        = list(string)
   default     = ["0.0.0.0/0"]
+
+  validation {
+    condition     = alltrue([for cidr in var.rpc_gossip_ingress_cidrs : can(cidrhost(cidr, 0)) && can(regex("^[0-9.]+/[0-9]+$", cidr))])
+    error_message = "Each rpc_gossip_ingress_cidrs entry must be an IPv4 CIDR such as 203.0.113.0/24 (0.0.0.0/0: anyone)."
+  }
 }
 
 variable "app_port" {

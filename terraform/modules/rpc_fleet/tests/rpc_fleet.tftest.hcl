@@ -126,3 +126,13 @@ run "cluster_across_zones" {
 
   expect_failures = [aws_autoscaling_group.this]
 }
+
+run "ami_owner_not_an_account" {
+  command = plan
+
+  variables {
+    ami = { owners = ["debian"], name = "debian-12-amd64-*" }
+  }
+
+  expect_failures = [var.ami]
+}
