@@ -20,7 +20,7 @@ from chainops import paths
 from chainops.lab.settings import LabSettings
 from tests.terraform.harness import CHAINOPS, inventory_inputs
 
-# About 40 plans of 5-10 s each (4 min 12 s for 33 of them, 2026-12-07).
+# 38 plans of 5-10 s each: 3 min 10 s alone, 4 min 12 s for 33 of them on a busier VM (2026-12-07).
 pytestmark = pytest.mark.minutes(4)
 
 # The core stack's certificate is imported at run time in the lab; any well-formed ARN plans.
