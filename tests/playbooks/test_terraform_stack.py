@@ -68,7 +68,7 @@ PLAY = """
         terraform_stack_name: buckets
         terraform_stack_stacks_dir: "{{ stacks_dir }}"
         terraform_stack_workspace: lab
-        terraform_stack_variables: {bucket: "{{ bucket }}"}
+        terraform_stack_variables: "{{ {'bucket': bucket} | combine(more_variables) }}"
         terraform_stack_environment: "{{ tf_env.stdout | from_json | combine(lab_env) }}"
         terraform_stack_backend_config:
           path: "{{ stacks_dir }}/state/terraform.tfstate"
@@ -92,10 +92,13 @@ def stack(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def _apply(stack: Path, lab: LabSettings, bucket: str, *args: str) -> Any:
+def _apply(
+    stack: Path, lab: LabSettings, bucket: str, *args: str, more: dict[str, Any] | None = None
+) -> Any:
     extra = {
         "stacks_dir": str(stack),
         "bucket": bucket,
+        "more_variables": more or {},
         "lab_env": {**lab.aws_env(), "TF_INPUT": "0"},
     }
     result = run_playbook(
@@ -133,6 +136,16 @@ def test_plan_deleting_a_protected_resource_is_refused(lab: LabSettings, stack: 
     names = [b["Name"] for b in clients.client(lab, "s3").list_buckets()["Buckets"]]
     assert "chainops-ledger-archive" in names
     assert "chainops-renamed" not in names
+
+
+def test_input_the_stack_does_not_declare_is_refused(lab: LabSettings, stack: Path) -> None:
+    """A misspelt input (Terraform would warn and drop it) stops the role, naming the input and
+    the stack, before anything is applied."""
+    result = _apply(stack, lab, "chainops-undeclared", more={"bucket_nmae": "chainops-typo"})
+    assert result.returncode != 0
+    assert "Stack buckets declares no variable bucket_nmae" in result.stdout, result.stdout[-3000:]
+    names = [b["Name"] for b in clients.client(lab, "s3").list_buckets()["Buckets"]]
+    assert "chainops-undeclared" not in names
 
 
 def test_check_mode_plans_and_changes_nothing(lab: LabSettings, stack: Path) -> None:
