@@ -292,6 +292,17 @@ GAPS: tuple[Gap, ...] = (
         "Kinesis, SQS, S3 or DynamoDB is checked too (the caller's kms action with "
         "kms:ViaService, against the key policy)",
     ),
+    Gap(
+        service="cloudtrail",
+        api="CreateTrail, UpdateTrail: the bucket policy and the KMS key policy",
+        moto="only the bucket's existence checked: a trail whose bucket or key CloudTrail may "
+        "not use is accepted",
+        lab="refused as AWS refuses it: the bucket policy must allow cloudtrail.amazonaws.com "
+        "GetBucketAcl and PutObject under [prefix/]AWSLogs/<account>/ "
+        "(InsufficientS3BucketPolicyException), the key must exist (KmsKeyNotFoundException) "
+        "and its policy allow CloudTrail GenerateDataKey (InsufficientEncryptionPolicyException), "
+        "each evaluated with the context CloudTrail sends",
+    ),
 )
 
 _installed: list[str] = []
@@ -305,6 +316,7 @@ def install() -> None:
         app_scaling_actions,
         application_autoscaling,
         autoscaling_policies,
+        cloudtrail_delivery,
         cloudwatch_alarms,
         cloudwatch_percentiles,
         ec2_launch_template_profile,
@@ -349,6 +361,7 @@ def install() -> None:
         iam_enforcement,
         app_scaling_actions,
         ec2_launch_template_profile,
+        cloudtrail_delivery,
     ):
         extension.install()
         _installed.append(extension.__name__.rsplit(".", 1)[1].rstrip("_"))
