@@ -173,3 +173,13 @@ def test_an_update_to_a_closed_key_is_refused(s3: Any, cloudtrail: Any, kms: Any
     code = _refused(cloudtrail.update_trail, Name=TRAIL, KmsKeyId=closed)
     assert code == "InsufficientEncryptionPolicyException"
     assert "KmsKeyId" not in cloudtrail.get_trail(Name=TRAIL)["Trail"]
+
+
+def test_a_trail_deleted_by_arn_is_gone(s3: Any, cloudtrail: Any) -> None:
+    """DeleteTrail takes the ARN (the AWS provider's id) as well as the name; a trail that
+    does not exist is TrailNotFoundException, not a silent success."""
+    s3.put_bucket_policy(Bucket=BUCKET, Policy=_bucket_policy())
+    arn = cloudtrail.create_trail(Name=TRAIL, S3BucketName=BUCKET)["TrailARN"]
+    cloudtrail.delete_trail(Name=arn)
+    assert cloudtrail.describe_trails()["trailList"] == []
+    assert _refused(cloudtrail.delete_trail, Name=arn) == "TrailNotFoundException"

@@ -303,6 +303,14 @@ GAPS: tuple[Gap, ...] = (
         "and its policy allow CloudTrail GenerateDataKey (InsufficientEncryptionPolicyException), "
         "each evaluated with the context CloudTrail sends",
     ),
+    Gap(
+        service="cloudtrail",
+        api="DeleteTrail by ARN",
+        moto="deletes only by name and answers success for anything else: a destroy by ARN "
+        "(the AWS provider's id) leaves the trail",
+        lab="the trail named or given by ARN is deleted; an unknown one answers "
+        "TrailNotFoundException",
+    ),
 )
 
 _installed: list[str] = []
@@ -316,6 +324,7 @@ def install() -> None:
         app_scaling_actions,
         application_autoscaling,
         autoscaling_policies,
+        cloudtrail_delete,
         cloudtrail_delivery,
         cloudwatch_alarms,
         cloudwatch_percentiles,
@@ -362,6 +371,7 @@ def install() -> None:
         app_scaling_actions,
         ec2_launch_template_profile,
         cloudtrail_delivery,
+        cloudtrail_delete,
     ):
         extension.install()
         _installed.append(extension.__name__.rsplit(".", 1)[1].rstrip("_"))
