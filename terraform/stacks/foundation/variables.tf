@@ -71,9 +71,8 @@ variable "interface_endpoint_services" {
 }
 
 variable "alb_ingress_cidrs" {
-  description = "Who may reach the load balancers on HTTPS."
+  description = "Who may reach the load balancers on HTTPS. No default: each environment states it, so the internet is never let in by omission."
   type        = list(string)
-  default     = ["0.0.0.0/0"]
 }
 
 variable "rpc_gossip_ingress_cidrs" {
