@@ -43,9 +43,8 @@ variable "interface_endpoint_services" {
 }
 
 variable "alb_ingress_cidrs" {
-  description = "Who may reach the load balancers on HTTPS."
+  description = "Who may reach the load balancers on HTTPS. No default: each environment states it, so the internet is never let in by omission."
   type        = list(string)
-  default     = ["0.0.0.0/0"]
 
   validation {
     condition     = alltrue([for cidr in var.alb_ingress_cidrs : can(cidrhost(cidr, 0)) && can(regex("^[0-9.]+/[0-9]+$", cidr))])

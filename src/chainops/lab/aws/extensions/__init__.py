@@ -309,6 +309,25 @@ GAPS: tuple[Gap, ...] = (
         "Kinesis, SQS, S3 or DynamoDB is checked too (the caller's kms action with "
         "kms:ViaService, against the key policy)",
     ),
+    Gap(
+        service="cloudtrail",
+        api="CreateTrail, UpdateTrail: the bucket policy and the KMS key policy",
+        moto="only the bucket's existence checked: a trail whose bucket or key CloudTrail may "
+        "not use is accepted",
+        lab="refused as AWS refuses it: the bucket policy must allow cloudtrail.amazonaws.com "
+        "GetBucketAcl and PutObject under [prefix/]AWSLogs/<account>/ "
+        "(InsufficientS3BucketPolicyException), the key must exist (KmsKeyNotFoundException) "
+        "and its policy allow CloudTrail GenerateDataKey (InsufficientEncryptionPolicyException), "
+        "each evaluated with the context CloudTrail sends",
+    ),
+    Gap(
+        service="cloudtrail",
+        api="DeleteTrail by ARN",
+        moto="deletes only by name and answers success for anything else: a destroy by ARN "
+        "(the AWS provider's id) leaves the trail",
+        lab="the trail named or given by ARN is deleted; an unknown one answers "
+        "TrailNotFoundException",
+    ),
 )
 
 _installed: list[str] = []
@@ -322,6 +341,8 @@ def install() -> None:
         app_scaling_actions,
         application_autoscaling,
         autoscaling_policies,
+        cloudtrail_delete,
+        cloudtrail_delivery,
         cloudwatch_alarms,
         cloudwatch_percentiles,
         ec2_launch_template_profile,
@@ -368,6 +389,8 @@ def install() -> None:
         faults,
         app_scaling_actions,
         ec2_launch_template_profile,
+        cloudtrail_delivery,
+        cloudtrail_delete,
     ):
         extension.install()
         _installed.append(extension.__name__.rsplit(".", 1)[1].rstrip("_"))
