@@ -68,3 +68,16 @@ def test_device_holding_data_is_never_formatted(node: str, inventory: Path) -> N
     assert "solana_rpc_node_disk_force_format=true" in result.stdout
     probe = _on_node(node, "blkid", "-o", "value", "-s", "LABEL", "/dev/nvme1n1")
     assert probe.stdout.strip() == "precious"
+
+
+def test_disk_usage_limit_outside_a_percentage_fails_before_any_change(
+    node: str, inventory: Path
+) -> None:
+    """The preflight's disk usage limit must be 1 to 100; the message names the variable."""
+    result = _fleet(inventory, "-e", "solana_rpc_node_preflight_max_disk_used_percent=0")
+    assert result.returncode != 0
+    assert (
+        "solana_rpc_node_preflight_max_disk_used_percent is 0; it is a percentage of a"
+        " filesystem, 1 to 100." in result.stdout
+    ), result.stdout[-3000:]
+    assert _on_node(node, "test", "-e", SYSCTL_DROP_IN).returncode == 1
