@@ -157,3 +157,15 @@ def test_wrong_types_and_choices_are_named_by_the_argument_spec(tmp_path: Path) 
         " got: deadline",
     ):
         assert message in result.stdout, result.stdout
+
+
+def test_disk_usage_limit_outside_a_percentage_is_refused(tmp_path: Path) -> None:
+    """The preflight's disk usage limit must be 1 to 100; the message names the variable."""
+    result = run_role_unreachable(
+        ROLE, tmp_path, VALID, {"solana_rpc_node_preflight_max_disk_used_percent": 0}
+    )
+    assert UNREACHABLE not in result.stdout
+    assert (
+        "solana_rpc_node_preflight_max_disk_used_percent is 0; it is a percentage of a"
+        " filesystem, 1 to 100." in " ".join(result.stdout.split())
+    ), result.stdout[-3000:]
