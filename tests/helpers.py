@@ -73,6 +73,50 @@ def run_playbook(
     )
 
 
+# A host no task can reach: port 9 on loopback refuses at once. A role's validation runs on
+# the controller, so a play against it shows what the role refuses before touching any host;
+# input the role accepts ends UNREACHABLE at the first task that needs the host.
+_UNREACHABLE_INVENTORY = """\
+all:
+  hosts:
+    unreachable:
+      ansible_connection: ssh
+      ansible_host: 127.0.0.1
+      ansible_port: 9
+"""
+UNREACHABLE = "UNREACHABLE!"
+
+
+def run_role_unreachable(
+    role: str, tmp_path: Path, *variables: Mapping[str, Any]
+) -> subprocess.CompletedProcess[str]:
+    """The collection's `role` on a host nothing reaches, `variables` as extra vars (later win)."""
+    (tmp_path / "hosts.yml").write_text(_UNREACHABLE_INVENTORY)
+    play = [
+        {
+            "name": role,
+            "hosts": "all",
+            "gather_facts": False,
+            "roles": [f"chainops.platform.{role}"],
+        }
+    ]
+    (tmp_path / "play.yml").write_text(yaml.safe_dump(play))
+    extra: list[str] = []
+    for number, given in enumerate(variables):
+        path = tmp_path / f"vars-{number}.json"
+        path.write_text(json.dumps(given))
+        extra += ["-e", f"@{path}"]
+    return run_playbook(str(tmp_path / "play.yml"), tmp_path / "hosts.yml", *extra, timeout=120)
+
+
+def failed_messages(result: subprocess.CompletedProcess[str]) -> list[str]:
+    """The messages of the run's failed tasks and loop items, one line each, in order."""
+    prefix = "[ERROR]: Task failed: Action failed: "
+    return [
+        line.removeprefix(prefix) for line in result.stdout.splitlines() if line.startswith(prefix)
+    ]
+
+
 def ansible_inventory(inventory: Path, *args: str, env: Mapping[str, str] | None = None) -> str:
     """`ansible-inventory -i inventory ARGS` from the repo root; fails when it fails or when a
     source could not be parsed (which Ansible only warns about)."""
@@ -217,6 +261,50 @@ def check_flags_carry_no_defaults(
     flags = [a for a in commands.choices[command]._actions if a.option_strings[0] != "-h"]
     assert {a.dest for a in flags} == set(model.model_fields)
     assert all(a.default is argparse.SUPPRESS for a in flags)
+
+
+BLOCKCHAIN_MAIN = REPO_ROOT / "terraform" / "stacks" / "blockchain" / "main.tf"
+
+
+def stack_local(name: str, main: Path = BLOCKCHAIN_MAIN) -> str:
+    """A string local of a stack's main.tf (`name = "value"`)."""
+    match = re.search(rf'^\s*{name}\s*=\s*"([^"]*)"', main.read_text(), re.MULTILINE)
+    assert match, f"local.{name} not found in {main}"
+    return match.group(1)
+
+
+def stack_alarm_body(key: str, main: Path = BLOCKCHAIN_MAIN) -> str:
+    """The body of one alarm of a stack's `alarms` module call."""
+    text = main.read_text()
+    match = re.search(rf"^\s*{key} = \{{\n(.*?)^\s*\}}", text, re.MULTILINE | re.DOTALL)
+    assert match, f"alarm {key} not found in {main}"
+    return match.group(1)
+
+
+def put_stack_alarm(cloudwatch: Any, key: str, *, name: str, stream: str) -> None:
+    """Create in a lab the blockchain stack's alarm `key` (a single-statistic one on the
+    pipeline's Stream dimension) with the settings its main.tf gives and the module's
+    defaults (period 60, GreaterThanThreshold)."""
+    settings: dict[str, str] = {}
+    for line in stack_alarm_body(key).splitlines():
+        field, _, value = line.partition("=")
+        settings[field.strip()] = value.split(" # ", 1)[0].strip().strip('"')
+    namespace = settings["namespace"]
+    if namespace.startswith("local."):
+        namespace = stack_local(namespace.removeprefix("local."))
+    assert settings["dimensions"] == "{ Stream = module.events_stream.name }", settings
+    cloudwatch.put_metric_alarm(
+        AlarmName=name,
+        Namespace=namespace,
+        MetricName=settings["metric_name"],
+        Dimensions=[{"Name": "Stream", "Value": stream}],
+        Statistic=settings["statistic"],
+        Threshold=float(settings["threshold"]),
+        ComparisonOperator=settings.get("comparison_operator", "GreaterThanThreshold"),
+        Period=int(settings.get("period", "60")),
+        EvaluationPeriods=int(settings["evaluation_periods"]),
+        TreatMissingData=settings.get("treat_missing_data", "missing"),
+    )
 
 
 def metric_statistics(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -124,3 +125,41 @@ def test_a_run_inherits_nothing_from_the_last_in_the_same_directory(project: Pat
     assert again.returncode == 0, again.stderr
     assert "hello nobody" in again.stdout
     assert "check mode: False" in again.stdout
+
+
+def test_run_without_a_data_dir_leaves_no_temporary_dir(project: Path, tmp_path: Path) -> None:
+    """A failed run without --private-data-dir removes its temporary data dir; the summary says
+    no artifacts were kept."""
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    result = subprocess.run(
+        [
+            str(CHAINOPS),
+            "run",
+            str(project / "play.yml"),
+            "-i",
+            str(project / "hosts.yml"),
+            "-e",
+            "who=ci",
+            "-e",
+            "fail=true",
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TMPDIR": str(tmp)},
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    summary = json.loads(result.stderr.strip().splitlines()[-1])
+    assert (summary["status"], summary["artifacts"]) == ("failed", None)
+    assert list(tmp.iterdir()) == []
+
+
+def test_failed_run_keeps_the_asked_for_data_dir(project: Path) -> None:
+    """With --private-data-dir the artifacts stay there, and the summary says where."""
+    result = _run(project, "-e", "who=ci", "-e", "fail=true")
+    summary = json.loads(result.stderr.strip().splitlines()[-1])
+    assert Path(summary["artifacts"]).parent == project / "runner" / "artifacts"
+    assert (Path(summary["artifacts"]) / "status").read_text() == "failed"

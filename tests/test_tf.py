@@ -186,6 +186,63 @@ def test_exit_code_and_chdir_pass_through(tmp_path: Path) -> None:
     assert failed.returncode == 1
 
 
+def _root_with_variables(root: Path) -> Path:
+    """A root module declaring vpc_cidr (quoted label), zones (bare label) and tags (JSON)."""
+    root.mkdir()
+    (root / "variables.tf").write_text(
+        'variable "vpc_cidr" {\n  type = string\n}\n\nvariable zones {\n  type = list(string)\n}\n'
+    )
+    (root / "more.tf.json").write_text(json.dumps({"variable": {"tags": {"default": {}}}}))
+    return root
+
+
+def test_declared_variables_read_hcl_and_json_roots(tmp_path: Path) -> None:
+    """Variables are found in .tf files, quoted or bare, and in .tf.json files."""
+    root = _root_with_variables(tmp_path / "stack")
+    assert tf.declared_variables(root) == {"vpc_cidr", "zones", "tags"}
+
+
+def test_var_file_names_are_the_top_level_attributes(tmp_path: Path) -> None:
+    """A .tfvars file's names are its top-level attributes only: not nested keys, nor text in
+    comments, strings or heredocs."""
+    var_file = tmp_path / "x.tfvars"
+    var_file.write_text(
+        "# commented = 1\n"
+        'vpc_cidr = "10.0.0.0/16" // trailing\n'
+        'subnets = {\n  public = ["a"]\n  inner = { deep = 1 }\n}\n'
+        "description = <<-EOT\n  in_heredoc = 1\n  EOT\n"
+        'tags={a="}"\nb = 2}\n'
+        "/* block\nhidden = 1 */\nlast=3\n"
+    )
+    assert tf.var_file_names(var_file) == ["vpc_cidr", "subnets", "description", "tags", "last"]
+
+
+def test_undeclared_variable_stops_the_run_naming_it_and_the_stack(tmp_path: Path) -> None:
+    """A var file (explicit, either flag form, or auto-loaded) setting a variable the root does
+    not declare fails before Terraform runs (the binary is missing here and never looked for),
+    naming the variable, its file, the stack and the likely intended name."""
+    root = _root_with_variables(tmp_path / "foundation")
+    (root / "good.tfvars.json").write_text(json.dumps({"vpc_cidr": "10.0.0.0/16", "tags": {}}))
+    (root / "bad.tfvars.json").write_text(json.dumps({"vpc_cdir": "10.0.0.0/16"}))
+    env = {**os.environ, "CHAINOPS_TF_BINARY": str(tmp_path / "no-terraform")}
+    for args in (
+        ["plan", "-var-file=bad.tfvars.json"],
+        ["apply", "-var-file", "good.tfvars.json", "-var-file", str(root / "bad.tfvars.json")],
+    ):
+        result = _chainops_tf(f"-chdir={root}", *args, cwd=tmp_path, env=env)
+        assert result.returncode == 1
+        assert result.stderr.startswith(
+            f"chainops: stack foundation ({root}) declares no variable vpc_cdir, set in "
+        ), result.stderr
+        assert "(did you mean vpc_cidr?)" in result.stderr
+    (root / "bad.tfvars.json").rename(root / "typo.auto.tfvars.json")
+    auto = _chainops_tf("plan", cwd=root, env=env)
+    assert "declares no variable vpc_cdir, set in" in auto.stderr, auto.stderr
+    (root / "typo.auto.tfvars.json").unlink()
+    clean = _chainops_tf("plan", "-var-file=good.tfvars.json", cwd=root, env=env)
+    assert clean.stderr.startswith("chainops: Terraform CLI"), clean.stderr
+
+
 def test_init_and_schema_offline_from_the_mirror(tmp_path: Path) -> None:
     """`chainops tf init` installs hashicorp/aws 5.100.0 (from the mirror, with the registry
     made unreachable, where a mirror holds it; from the registry on a connected machine

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import tempfile
 from pathlib import Path
 
 from chainops.commandline import Commands
@@ -25,7 +24,12 @@ def register(commands: Commands) -> None:
         help="run site.yml or a phase through ansible-runner (the CI entry)",
     )
     run.add_argument("playbook", help="site, a phase (fleet) or a path")
-    run.add_argument("--private-data-dir", type=Path, default=None, help="runner's data dir")
+    run.add_argument(
+        "--private-data-dir",
+        type=Path,
+        default=None,
+        help="runner's data dir, kept with the artifacts (default: a temporary one, removed)",
+    )
     run.add_argument(
         "-i", "--inventory", type=Path, default=None, help="inventory (default: ansible.cfg's)"
     )
@@ -44,10 +48,9 @@ def register(commands: Commands) -> None:
 def _run(args: argparse.Namespace) -> int:
     from chainops import runner
 
-    data_dir = args.private_data_dir or Path(tempfile.mkdtemp(prefix="chainops-run-"))
     request = runner.RunRequest(
         playbook=runner.resolve_playbook(args.playbook),
-        private_data_dir=data_dir,
+        private_data_dir=args.private_data_dir,
         inventory=args.inventory,
         limit=args.limit,
         tags=args.tags,

@@ -1,7 +1,8 @@
 """The CI entry: run site.yml or a phase through ansible-runner's Python API.
 
 A private data dir holds everything of one run (`env/`, `artifacts/<ident>/`: stdout, job
-events, status and rc), so CI can keep it as a build artifact. Events stream to the caller
+events, status and rc), so CI can keep it as a build artifact; without one, the run uses a
+temporary dir and removes it at the end, whatever the outcome. Events stream to the caller
 while the play runs; the exit code is the play's.
 """
 
@@ -11,6 +12,7 @@ import json
 import os
 import shutil
 import sys
+import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,12 +29,20 @@ class RunRequest:
     """What to run, validated before anything starts."""
 
     playbook: Path
-    private_data_dir: Path
+    # None: a temporary dir, removed after the run.
+    private_data_dir: Path | None = None
     inventory: Path | None = None
     limit: str | None = None
     tags: str | None = None
     check: bool = False
     extra_vars: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.inventory is not None and not self.inventory.exists():
+            raise RunError(f"-i {self.inventory}: no such inventory")
+        data_dir = self.private_data_dir
+        if data_dir is not None and data_dir.exists() and not data_dir.is_dir():
+            raise RunError(f"--private-data-dir {data_dir}: exists and is not a directory")
 
 
 @dataclass(frozen=True)
@@ -41,14 +51,15 @@ class RunResult:
 
     status: str
     rc: int
-    artifacts: Path
+    # None when the run's temporary dir is gone (no --private-data-dir).
+    artifacts: Path | None
     failed_hosts: tuple[str, ...]
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "status": self.status,
             "rc": self.rc,
-            "artifacts": str(self.artifacts),
+            "artifacts": None if self.artifacts is None else str(self.artifacts),
             "failed_hosts": list(self.failed_hosts),
         }
 
@@ -70,14 +81,25 @@ def run(
     request: RunRequest, *, on_event: Callable[[dict[str, Any]], None] | None = None
 ) -> RunResult:
     """Run the playbook; `on_event` sees every runner event as it happens."""
+    if request.private_data_dir is not None:
+        return _run_in(request.private_data_dir, request, on_event=on_event)
+    with tempfile.TemporaryDirectory(prefix="chainops-run-") as data_dir:
+        result = _run_in(Path(data_dir), request, on_event=on_event)
+    return RunResult(result.status, result.rc, None, result.failed_hosts)
+
+
+def _run_in(
+    data_dir: Path,
+    request: RunRequest,
+    *,
+    on_event: Callable[[dict[str, Any]], None] | None,
+) -> RunResult:
     import ansible_runner
 
-    if request.inventory is not None and not request.inventory.exists():
-        raise RunError(f"inventory {request.inventory} does not exist")
-    request.private_data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(parents=True, exist_ok=True)
     # ansible-runner adds what an earlier run left in env/ (its cmdline, extra vars) to this
     # run's own: a --check or an extra var such as terraform_stack_allow_destroy would carry over.
-    shutil.rmtree(request.private_data_dir / "env", ignore_errors=True)
+    shutil.rmtree(data_dir / "env", ignore_errors=True)
     cmdline = "--check --diff" if request.check else None
     envvars = {
         "ANSIBLE_CONFIG": str(REPO_ROOT / "ansible.cfg"),
@@ -92,7 +114,7 @@ def run(
         return True  # keep the event in artifacts/<ident>/job_events
 
     runner = ansible_runner.run(
-        private_data_dir=str(request.private_data_dir),
+        private_data_dir=str(data_dir),
         project_dir=str(REPO_ROOT),
         playbook=str(request.playbook),
         inventory=str(request.inventory.resolve()) if request.inventory else None,
@@ -135,7 +157,7 @@ def parse_extra_vars(pairs: Sequence[str]) -> dict[str, Any]:
     parsed: dict[str, Any] = {}
     for pair in pairs:
         if pair.startswith("@"):
-            parsed.update(json.loads(Path(pair[1:]).read_text(encoding="utf-8")))
+            parsed.update(_extra_vars_file(Path(pair[1:])))
             continue
         key, sep, value = pair.partition("=")
         if not sep or not key:
@@ -145,3 +167,15 @@ def parse_extra_vars(pairs: Sequence[str]) -> dict[str, Any]:
         except json.JSONDecodeError:
             parsed[key] = value
     return parsed
+
+
+def _extra_vars_file(path: Path) -> dict[str, Any]:
+    try:
+        loaded = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise RunError(f"-e @{path}: {exc.strerror}") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise RunError(f"-e @{path}: not a JSON file: {exc}") from None
+    if not isinstance(loaded, dict):
+        raise RunError(f"-e @{path}: must hold a JSON object, not a {type(loaded).__name__}")
+    return loaded

@@ -22,10 +22,11 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, Field, ValidationError
 from pydantic.fields import FieldInfo
 
+from chainops.errors import UsageError
+
 Model = TypeVar("Model", bound=BaseModel)
 ENV_PREFIX = "CHAINOPS_"
 DESCRIPTION = "Every flag may instead be set by its CHAINOPS_* variable; flags win."
-EXIT_BAD_CONFIG = 2  # argparse's code for bad usage
 _MANY = (list, tuple, set, frozenset)
 _SEPARATORS = re.compile(r"[\s,]+")
 
@@ -167,4 +168,4 @@ def report(command: str, model: type[BaseModel], error: ValidationError) -> int:
         where = f"{name} ({flag_of(name, field)}, {env_of(name)})"
         given = "" if problem["type"] == "missing" else f"; given {problem['input']!r}"
         print(f"chainops {command}: {where}: {problem['msg']}{given}", file=sys.stderr)
-    return EXIT_BAD_CONFIG
+    return UsageError.exit_code

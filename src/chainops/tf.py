@@ -8,14 +8,16 @@ the registry, so the same command works offline and on a connected machine.
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
+import re
 import subprocess
 from collections.abc import Iterable
 from pathlib import Path
 
 from chainops import paths
-from chainops.errors import LabError
+from chainops.errors import ChainopsError, LabError
 from chainops.lab.settings import LabSettings
 
 # Searched in this order after $CHAINOPS_TF_PROVIDER_MIRROR; `~` is expanded at call time.
@@ -24,6 +26,28 @@ DEFAULT_MIRRORS = (
     "/usr/share/terraform/plugins",
     "~/.terraform.d/plugins",
     "~/.local/share/terraform/plugins",
+)
+
+# Subcommands that read variable values, and so var files.
+VARIABLE_COMMANDS = frozenset({"plan", "apply", "destroy", "refresh", "import", "console"})
+# Var files Terraform loads from the root module's directory without being asked.
+AUTO_VAR_FILES = (
+    "terraform.tfvars",
+    "terraform.tfvars.json",
+    "*.auto.tfvars",
+    "*.auto.tfvars.json",
+)
+
+# A variable block in HCL; its label may be quoted or bare.
+_VARIABLE_BLOCK = re.compile(r'^\s*variable\s+"?([A-Za-z_][\w-]*)"?\s*\{', re.MULTILINE)
+# What a .tfvars file's top level is made of: skipped text (comments, strings, heredocs),
+# brackets, and `name =` at the start of a line (an attribute when no bracket is open).
+_TFVARS_TOKEN = re.compile(
+    r'(?P<skip>#[^\n]*|//[^\n]*|/\*.*?\*/|"(?:[^"\\\n]|\\.)*"'
+    r"|<<-?(?P<heredoc>[A-Za-z_]\w*)\n.*?^[ \t]*(?P=heredoc)$)"
+    r"|(?P<open>[\[{(])|(?P<close>[\]})])"
+    r"|^[ \t]*(?P<name>[A-Za-z_][\w-]*)[ \t]*=(?!=)",
+    re.DOTALL | re.MULTILINE,
 )
 
 
@@ -157,8 +181,84 @@ def terraform_env(settings: LabSettings | None) -> dict[str, str]:
     return env
 
 
+def declared_variables(root: Path) -> set[str]:
+    """The input variables the root module in `root` declares (its .tf and .tf.json files)."""
+    names: set[str] = set()
+    for path in root.glob("*.tf"):
+        names.update(_VARIABLE_BLOCK.findall(path.read_text(encoding="utf-8")))
+    for path in root.glob("*.tf.json"):
+        blocks = json.loads(path.read_text(encoding="utf-8")).get("variable", {})
+        for block in blocks if isinstance(blocks, list) else [blocks]:
+            names.update(block)
+    return names
+
+
+def var_file_names(path: Path) -> list[str]:
+    """The variables a var file sets: a JSON object's keys, or a .tfvars file's top-level names."""
+    text = path.read_text(encoding="utf-8")
+    if path.name.endswith(".json"):
+        values = json.loads(text)
+        return list(values) if isinstance(values, dict) else []
+    depth = 0
+    names: list[str] = []
+    for token in _TFVARS_TOKEN.finditer(text):
+        if token["open"]:
+            depth += 1
+        elif token["close"]:
+            depth -= 1
+        elif token["name"] and depth == 0:
+            names.append(token["name"])
+    return names
+
+
+def check_variables(args: list[str], *, cwd: Path) -> None:
+    """Refuse a run whose var files set a variable the root module does not declare.
+
+    Terraform only warns and ignores the value, so a misspelt name (`vpc_cdir`) would plan or
+    apply without it. Checked here, before Terraform starts: the explicit `-var-file`s and the
+    files Terraform loads by itself. What Terraform cannot read (a missing directory or file,
+    broken JSON) is left to its own error.
+    """
+    root = cwd
+    rest = list(args)
+    while rest and rest[0].startswith("-"):
+        option = rest.pop(0)
+        if option.startswith("-chdir="):
+            root = cwd / option.removeprefix("-chdir=")
+    if not rest or rest[0] not in VARIABLE_COMMANDS or not root.is_dir():
+        return
+    try:
+        declared = declared_variables(root)
+    except (OSError, ValueError):
+        return
+    var_files = [path for pattern in AUTO_VAR_FILES for path in sorted(root.glob(pattern))]
+    for index, arg in enumerate(rest):
+        if arg.startswith("-var-file="):
+            var_files.append(root / arg.removeprefix("-var-file="))
+        elif arg == "-var-file" and index + 1 < len(rest):
+            var_files.append(root / rest[index + 1])
+    problems: list[str] = []
+    for var_file in var_files:
+        try:
+            names = var_file_names(var_file)
+        except (OSError, ValueError):
+            continue
+        for name in names:
+            if name not in declared:
+                close = difflib.get_close_matches(name, declared, n=1)
+                hint = f" (did you mean {close[0]}?)" if close else ""
+                problems.append(f"{name}, set in {var_file}{hint}")
+    if problems:
+        raise ChainopsError(
+            f"stack {root.resolve().name} ({root}) declares no variable "
+            + "; no variable ".join(problems)
+            + ". Nothing was run: fix the name or remove the value."
+        )
+
+
 def run(args: list[str], *, settings: LabSettings) -> int:
     """Run the Terraform CLI with `args`, sharing this process's stdio; return its exit code."""
+    check_variables(args, cwd=Path.cwd())
     command = binary()
     env = terraform_env(settings)
     try:

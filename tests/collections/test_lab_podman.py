@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import re
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
 
 from chainops.lab.hosts import fleet
 from chainops.lab.settings import LabSettings
-from tests.helpers import run_playbook
+from chainops.paths import REPO_ROOT
+from tests.helpers import VENV_BIN, ansible_env, run_playbook
 
-PLAY = """
+# A play's head: its hosts reached over the connection under test.
+HEAD = """
 - name: Lab host over chainops.platform.lab_podman
   hosts: all
   gather_facts: false
@@ -21,7 +24,11 @@ PLAY = """
     ansible_connection: chainops.platform.lab_podman
     ansible_python_interpreter: /usr/bin/python3
   tasks:
-    - name: Copy a file
+"""
+
+PLAY = (
+    HEAD
+    + """    - name: Copy a file
       ansible.builtin.copy: {content: "hello\\n", dest: /tmp/greeting, mode: "0644"}
     - name: Read it back
       ansible.builtin.command: cat /tmp/greeting
@@ -41,6 +48,7 @@ PLAY = """
       ansible.builtin.assert:
         that: [greeting.stdout == 'hello', who.stdout == 'lab-podman-test']
 """
+)
 
 
 @pytest.fixture
@@ -75,3 +83,36 @@ def test_modules_files_and_become_with_one_podman_call_per_module(
     # /etc/hostname through its mount, not the container's.
     assert len(calls) == 12, calls
     assert not [c for c in calls if c.startswith(("['podman', 'mount'", "['podman', 'cp'"))]
+
+
+SLEEP = (
+    HEAD
+    + """    - name: Sleep on the host
+      ansible.builtin.command: sleep 120
+      changed_when: false
+"""
+)
+
+
+def test_a_host_killed_under_a_task_is_unreachable_by_name(host: str, tmp_path: Path) -> None:
+    """`podman kill` while a module runs: the host is UNREACHABLE (as a dead EC2 instance is
+    over SSH), named, and the play ends at once rather than reporting a module failure."""
+    playbook = tmp_path / "play.yml"
+    playbook.write_text(SLEEP)
+    with subprocess.Popen(
+        [str(VENV_BIN / "ansible-playbook"), "-i", f"{host},", str(playbook)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=ansible_env(),
+        cwd=REPO_ROOT,
+    ) as play:  # fmt: skip
+        deadline = time.monotonic() + 60
+        while subprocess.run(
+            ["podman", "exec", host, "pgrep", "-x", "sleep"], capture_output=True, check=False
+        ).returncode:
+            assert time.monotonic() < deadline, "the task never started"
+            time.sleep(0.5)
+        subprocess.run(["podman", "kill", host], capture_output=True, check=True)
+        output, _ = play.communicate(timeout=60)
+    assert play.returncode == 4, output  # ansible-playbook's exit code for unreachable hosts
+    assert f"fatal: [{host}]: UNREACHABLE!" in output, output
+    assert f"lab host {host} is not running (podman exec exited 137" in output, output
+    assert re.search(rf"{host}\s+: ok=0\s+changed=0\s+unreachable=1\s+failed=0", output), output

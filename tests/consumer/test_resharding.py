@@ -13,7 +13,7 @@ import pytest
 from chainops.consumer import service
 from chainops.consumer.config import ConsumerConfig
 from chainops.consumer.leases import Shard
-from chainops.consumer.stream import Page, ShardSource
+from chainops.consumer.stream import Page, Record, ShardSource
 from chainops.lab.settings import LabSettings
 from tests.consumer.helpers import (
     BUCKET,
@@ -82,6 +82,9 @@ class AwsShardEnds:
         if page.next_iterator is not None:
             self._shard_of[page.next_iterator] = shard_id
         return page
+
+    def oldest(self, shard_id: str) -> Record | None:
+        return self._reader.oldest(shard_id)
 
     def _closed(self, shard_id: str) -> bool:
         shards = self._kinesis.list_shards(StreamName=STREAM)["Shards"]

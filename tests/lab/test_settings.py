@@ -6,6 +6,7 @@ import pytest
 import yaml
 from moto.core.models import DEFAULT_ACCOUNT_ID
 
+from chainops.errors import UsageError
 from chainops.lab.settings import LAB_ACCESS_KEY, LAB_SECRET_KEY, LabSettings
 from chainops.paths import REPO_ROOT
 
@@ -53,3 +54,26 @@ def test_account_must_be_an_account_id() -> None:
     """An account that is not 12 digits is refused before any lab starts with it."""
     with pytest.raises(ValueError, match="12 digits"):
         LabSettings(account="dev")
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("CHAINOPS_LAB_PORT", "abc", "CHAINOPS_LAB_PORT='abc': not an integer"),
+        ("CHAINOPS_LAB_PORT", "0", "CHAINOPS_LAB_PORT='0': a TCP port is 1 to 65535"),
+        ("CHAINOPS_LAB_MAX_DISK_GIB", "1.5", "CHAINOPS_LAB_MAX_DISK_GIB='1.5': not an integer"),
+        ("CHAINOPS_LAB_REGIONS", " , ", "CHAINOPS_LAB_REGIONS=' , ': AWS regions"),
+        ("CHAINOPS_LAB_ACCOUNT", "12345", "CHAINOPS_LAB_ACCOUNT='12345': an AWS account id is"),
+    ],
+)
+def test_bad_variable_is_named(variable: str, value: str, message: str) -> None:
+    """from_env refuses a bad value: a UsageError naming the variable, its value and the rule."""
+    with pytest.raises(UsageError) as caught:
+        LabSettings.from_env({variable: value})
+    assert str(caught.value).startswith(message)
+
+
+def test_empty_variable_keeps_the_default() -> None:
+    """An empty variable counts as unset, as for the services' CHAINOPS_* settings."""
+    empty = {"CHAINOPS_LAB_HOST": "", "CHAINOPS_LAB_PORT": " "}
+    assert LabSettings.from_env(empty) == LabSettings()

@@ -14,28 +14,12 @@ from chainops.consumer.config import ConsumerConfig
 from chainops.consumer.layout import LAKE_PREFIX
 from chainops.listener import service as listener_service
 from chainops.listener.config import ListenerConfig
-from chainops.paths import REPO_ROOT
-
-STACK_MAIN = REPO_ROOT / "terraform" / "stacks" / "blockchain" / "main.tf"
-
-
-def _stack_local(name: str) -> str:
-    match = re.search(rf'^\s*{name}\s*=\s*"([^"]*)"', STACK_MAIN.read_text(), re.MULTILINE)
-    assert match, f"local.{name} not found in {STACK_MAIN}"
-    return match.group(1)
-
-
-def _alarm(key: str) -> str:
-    """The body of one alarm of the stack's `alarms` module call."""
-    text = STACK_MAIN.read_text()
-    match = re.search(rf"^\s*{key} = \{{\n(.*?)^\s*\}}", text, re.MULTILINE | re.DOTALL)
-    assert match, f"alarm {key} not found in {STACK_MAIN}"
-    return match.group(1)
+from tests.helpers import stack_alarm_body, stack_local
 
 
 def test_the_lake_prefix_is_where_the_consumer_writes() -> None:
     """The object grant and the lake's tiering share local.lake_prefix."""
-    assert _stack_local("lake_prefix") == LAKE_PREFIX
+    assert stack_local("lake_prefix") == LAKE_PREFIX
 
 
 @pytest.mark.parametrize(
@@ -46,7 +30,7 @@ def test_the_lake_prefix_is_where_the_consumer_writes() -> None:
     ],
 )
 def test_each_process_is_granted_its_own_namespace(local: str, config: type) -> None:
-    assert _stack_local(local) == config.model_fields["metrics_namespace"].default
+    assert stack_local(local) == config.model_fields["metrics_namespace"].default
 
 
 @pytest.mark.parametrize(
@@ -54,11 +38,12 @@ def test_each_process_is_granted_its_own_namespace(local: str, config: type) -> 
     [
         ("block-processing-lag", "listener_metrics_namespace", listener_service.SLOT_LAG),
         ("event-backlog", "consumer_metrics_namespace", consumer_metrics.MILLIS_BEHIND_LATEST),
+        ("data-loss", "consumer_metrics_namespace", consumer_metrics.LOST_RANGES),
     ],
 )
 def test_alarms_watch_metrics_the_code_publishes(alarm: str, namespace: str, metric: str) -> None:
     """Namespace, name and the Stream dimension the publisher (chainops.pipeline.metrics) sets."""
-    body = _alarm(alarm)
+    body = stack_alarm_body(alarm)
     assert re.search(rf"^\s*namespace\s*=\s*local\.{namespace}$", body, re.MULTILINE), body
     assert re.search(rf'^\s*metric_name\s*=\s*"{metric}"', body, re.MULTILINE), body
     assert "dimensions         = { Stream = module.events_stream.name }" in body

@@ -1,10 +1,11 @@
 """The fleet phase (playbooks/fleet.yml, as site.yml runs it) on three lab RPC nodes in one
 cluster placement group, found by the lab inventory: converged once, then only inspected, with
-the idempotence and check-mode runs as the only repeats, and a failed upgrade last.
+the idempotence and check-mode runs as the only repeats, and the faults last.
 
 Each node's tuning is checked on the node (testinfra over podman); the fleet's placement,
-clock and roll are checked once, from the lab AWS and the controller. The rollback runs last:
-it is the one test that changes the converged fleet.
+clock and roll are checked once, from the lab AWS and the controller. The faults run last: a
+full ledger disk (nothing changes), a node dying mid-roll (the node is replaced and converged
+again, alone) and the rollback of a broken release.
 
 Two nodes are in an Auto Scaling group, the third outside any: each node's RPC gateway
 publishes to the lab's CloudWatch, so this module's lab AWS listens where the podman hosts
@@ -22,6 +23,7 @@ import socket
 import subprocess
 import tarfile
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,16 +37,19 @@ from chainops.lab.aws import clients, server
 from chainops.lab.hosts import bridge, fleet, reconciler
 from chainops.lab.hosts.imds import process
 from chainops.lab.settings import MANAGEMENT_TAG, LabSettings
+from chainops.paths import REPO_ROOT
 from chainops.rpcgateway.config import GatewayConfig
 from chainops.rpcgateway.meter import REQUEST_LATENCY, REQUESTS_PER_SECOND
 from tests.helpers import (
+    VENV_BIN,
+    ansible_env,
     copy_lab_inventory,
     create_instance_profile,
     metric_statistics,
     run_playbook,
 )
 
-pytestmark = pytest.mark.minutes(10)
+pytestmark = pytest.mark.minutes(13)
 
 RECAP = re.compile(r"^(i-\w+)\s+: ok=\d+\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", re.M)
 FLEET_SIZE = 3
@@ -357,6 +362,145 @@ def test_load_on_the_gateways_scales_the_group_out_and_the_lab_adds_its_host(
     )
     autoscaling.delete_policy(AutoScalingGroupName=GROUP, PolicyName="requests")
     reconciler.reconcile(lab_settings)
+
+
+FILL = "/mnt/ledger/chainops-test-fill"  # a file filling a node's ledger filesystem
+
+
+def _health(node: str) -> tuple[int, str]:
+    """GET /health on the node's public RPC port, as its load balancer asks it."""
+    try:
+        with urllib.request.urlopen(f"http://{_address(node)}:8899/health", timeout=5) as answer:
+            return answer.status, answer.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def _fill_ledger(node: str, percent: int) -> None:
+    """Allocate (not write: XFS reserves the blocks) a file that brings the node's ledger
+    filesystem to `percent` used, as df counts it (rounded up: aim half a percent lower)."""
+    df = _on(node, "df", "-B1", "--output=used,avail", "/mnt/ledger").splitlines()[-1]
+    used, available = map(int, df.split())
+    size = (used + available) * (2 * percent - 1) // 200 - used
+    _on(node, "fallocate", "-l", str(size), FILL)
+
+
+def test_a_full_ledger_disk_stops_the_roll_and_fails_the_health_check(
+    nodes: list[str], inventory: Path, converged: dict[str, int]
+) -> None:
+    """A node whose ledger filesystem is 98 % used: its load balancer health check answers 503
+    naming the disk (the others' stay ok); the fleet run stops at its preflight before anything
+    changes, naming the node, the mount, the usage and the variable; with the preflight's limit
+    raised, the roll's own health check stops it, naming the disk. Nothing changes anywhere."""
+    first = sorted(nodes)[0]  # the first share of the roll
+    _fill_ledger(first, 98)
+    try:
+        assert _on(first, "df", "--output=pcent", "/mnt/ledger").split()[-1] == "98%"
+        assert _health(first) == (503, "disk full: /mnt/ledger 98% used (limit 95%)")
+        assert all(_health(node) == (200, "ok") for node in nodes if node != first)
+
+        result = run_playbook("playbooks/fleet.yml", inventory)
+        assert result.returncode == 2, result.stdout[-5000:]
+        assert (
+            f"{first}: /mnt/ledger is 98% used, above"
+            " solana_rpc_node_preflight_max_disk_used_percent (90%)"
+        ) in result.stdout, result.stdout[-5000:]
+        assert set(_changed(result.stdout).values()) == {0}
+
+        raised = json.dumps({"solana_rpc_node_preflight_max_disk_used_percent": 99})
+        result = run_playbook("playbooks/fleet.yml", inventory, "-e", raised)
+        assert result.returncode == 2, result.stdout[-5000:]
+        assert (
+            f"{first}: the load balancer's health check (GET /health on port 8899) answers 503:"
+            " disk full: /mnt/ledger 98% used (limit 95%)"
+        ) in result.stdout, result.stdout[-5000:]
+        assert set(_changed(result.stdout).values()) == {0}
+    finally:
+        _on(first, "rm", "-f", FILL)
+    assert _health(first) == (200, "ok")
+
+
+def _started(node: str) -> int:
+    """When the node's validator last started (the one kernel's monotonic clock, us)."""
+    return int(_on(node, "systemctl", "show", "solana-rpc", "-p", "ExecMainStartTimestampMonotonic",
+                   "--value"))  # fmt: skip
+
+
+def _slot_advances(node: str) -> bool:
+    payload = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "getSlot"}).encode()
+    slots = []
+    for _ in range(2):
+        request = urllib.request.Request(
+            f"http://{_address(node)}:8899", payload, {"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(request, timeout=5) as answer:
+            slots.append(json.load(answer)["result"])
+        time.sleep(1)
+    return bool(slots[1] > slots[0])
+
+
+def test_a_node_dying_mid_roll_stops_the_roll_and_the_rest_keep_serving(
+    lab_settings: LabSettings,
+    nodes: list[str],
+    inventory: Path,
+    converged: dict[str, int],
+    tmp_path: Path,
+) -> None:
+    """A roll one node at a time (a unit change: LimitNOFILE) whose first node's host is killed
+    while the roll waits on its health: the run stops there with the node UNREACHABLE, by name;
+    the other nodes were never touched (same release, unit and process) and serve, their slots
+    advancing. Then the lab brings the host back (replaced on its instance and instance stores:
+    a restarted lab host would wait forever for its by-UUID mounts, having no udev) and a run
+    limited to it converges it, for the tests after."""
+    first, *others = sorted(nodes)
+    before = {
+        node: (_on(node, "readlink", "/opt/solana/current"), _started(node)) for node in nodes
+    }
+    extra = {
+        "chainops_rpc_rolling_share": 1,
+        "solana_rpc_node_limit_nofile": 1000001,  # a unit change: each node restarts in turn
+        "solana_rpc_node_health_window_seconds": 30,  # the roll waits on its health that long
+    }
+    command = [str(VENV_BIN / "ansible-playbook"), "-i", str(inventory), "playbooks/fleet.yml",
+               "-e", json.dumps(extra)]  # fmt: skip
+    log = tmp_path / "roll.log"  # a file, not a pipe: a full pipe would stall the roll
+    with (
+        log.open("w") as sink,
+        subprocess.Popen(
+            command, stdout=sink, stderr=subprocess.STDOUT, env=ansible_env(), cwd=REPO_ROOT
+        ) as play,
+    ):
+        deadline = time.monotonic() + 300
+        while _started(first) == before[first][1]:  # the roll restarts it, then waits
+            assert play.poll() is None, log.read_text()[-5000:]
+            assert time.monotonic() < deadline, "the roll never restarted the first node"
+            time.sleep(0.5)
+        subprocess.run(["podman", "kill", first], capture_output=True, check=True)
+        play.wait(timeout=300)
+    output = log.read_text()
+    try:
+        assert play.returncode == 4, output[-5000:]  # ansible-playbook: a host unreachable
+        assert f"fatal: [{first}]: UNREACHABLE!" in output, output[-5000:]
+        assert f"lab host {first} is not running" in output, output[-5000:]
+        recap = {m.group(1): m.groups()[1:] for m in RECAP.finditer(output)}
+        assert recap[first][1:] == ("1", "0"), recap  # unreachable, failed: its unit changed
+        assert all(recap.get(node, ("0", "0", "0")) == ("0", "0", "0") for node in others), recap
+        for node in others:
+            assert (_on(node, "readlink", "/opt/solana/current"), _started(node)) == before[node]
+            assert "LimitNOFILE=1000000" in _on(node, "systemctl", "show", "solana-rpc",
+                                                 "-p", "LimitNOFILE")  # fmt: skip
+            assert _slot_advances(node), node
+    finally:
+        # What the reconciler does for a host gone: a new one on the instance and its disks.
+        subprocess.run(["podman", "rm", "--force", "--time", "0", first], check=True,
+                       capture_output=True)  # fmt: skip
+        reconciler.reconcile(lab_settings)
+        # Its facts gathered again (its address changed), its peers' read from the cache.
+        restored = run_playbook("playbooks/fleet.yml", inventory, "--limit", f"{first},localhost",
+                                env={"ANSIBLE_GATHERING": "implicit"})  # fmt: skip
+        assert restored.returncode == 0, restored.stdout[-5000:]
+    assert _slot_advances(first)
+    assert _on(first, "readlink", "/opt/solana/current") == before[first][0]
 
 
 def _broken_release(directory: Path) -> tuple[Path, str]:

@@ -1,5 +1,6 @@
 """terraform_stack against the test lab: apply, re-plan empty, outputs as facts, and a plan
-that would delete a protected resource refused before anything is applied."""
+that would delete a protected resource refused before anything is applied (a bucket of a
+small stack here, and the RPC fleet's Auto Scaling group of the session's applied stacks)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from typing import Any
 import pytest
 
 from chainops.lab.aws import clients
-from chainops.lab.settings import LabSettings
+from chainops.lab.settings import LAB_ACCESS_KEY, LAB_SECRET_KEY, LabSettings
 from tests.helpers import run_playbook
-from tests.terraform.harness import inventory_inputs
+from tests.terraform.harness import STACKS, Deployment, inventory_inputs
 
 # The lab inventory's retries: a dropped connection is retried, as the stacks do.
 LAB_MAX_RETRIES = inventory_inputs("lab")["aws_provider"]["max_retries"]
@@ -47,6 +48,7 @@ output "bucket" {
 }
 """
 
+# The role on one stack, as the provision phase runs it; everything it is given is an extra var.
 PLAY = """
 - name: One stack
   hosts: localhost
@@ -65,20 +67,18 @@ PLAY = """
       ansible.builtin.include_role:
         name: chainops.platform.terraform_stack
       vars:
-        terraform_stack_name: buckets
+        terraform_stack_name: "{{ stack }}"
         terraform_stack_stacks_dir: "{{ stacks_dir }}"
         terraform_stack_workspace: lab
-        terraform_stack_variables: {bucket: "{{ bucket }}"}
+        terraform_stack_variables: "{{ inputs }}"
         terraform_stack_environment: "{{ tf_env.stdout | from_json | combine(lab_env) }}"
-        terraform_stack_backend_config:
-          path: "{{ stacks_dir }}/state/terraform.tfstate"
-          workspace_dir: "{{ stacks_dir }}/state/workspaces"
+        terraform_stack_backend_config: "{{ backend }}"
     - name: Keep the result for the test
       ansible.builtin.copy:
         content: >-
           {{ {'outputs': terraform_stack_outputs,
               'changes': terraform_stack_planned_changes} | to_json }}
-        dest: "{{ stacks_dir }}/result.json"
+        dest: "{{ result }}"
         mode: "0644"
       check_mode: false
 """
@@ -92,10 +92,18 @@ def stack(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def _apply(stack: Path, lab: LabSettings, bucket: str, *args: str) -> Any:
+def _apply(
+    stack: Path, lab: LabSettings, bucket: str, *args: str, more: dict[str, Any] | None = None
+) -> Any:
     extra = {
+        "stack": "buckets",
         "stacks_dir": str(stack),
-        "bucket": bucket,
+        "inputs": {"bucket": bucket, **(more or {})},
+        "backend": {
+            "path": str(stack / "state" / "terraform.tfstate"),
+            "workspace_dir": str(stack / "state" / "workspaces"),
+        },
+        "result": str(stack / "result.json"),
         "lab_env": {**lab.aws_env(), "TF_INPUT": "0"},
     }
     result = run_playbook(
@@ -135,6 +143,16 @@ def test_plan_deleting_a_protected_resource_is_refused(lab: LabSettings, stack: 
     assert "chainops-renamed" not in names
 
 
+def test_input_the_stack_does_not_declare_is_refused(lab: LabSettings, stack: Path) -> None:
+    """A misspelt input (Terraform would warn and drop it) stops the role, naming the input and
+    the stack, before anything is applied."""
+    result = _apply(stack, lab, "chainops-undeclared", more={"bucket_nmae": "chainops-typo"})
+    assert result.returncode != 0
+    assert "Stack buckets declares no variable bucket_nmae" in result.stdout, result.stdout[-3000:]
+    names = [b["Name"] for b in clients.client(lab, "s3").list_buckets()["Buckets"]]
+    assert "chainops-undeclared" not in names
+
+
 def test_check_mode_plans_and_changes_nothing(lab: LabSettings, stack: Path) -> None:
     """--check reports the plan and creates nothing."""
     result = _apply(stack, lab, "chainops-check-only", "--check")
@@ -142,3 +160,51 @@ def test_check_mode_plans_and_changes_nothing(lab: LabSettings, stack: Path) -> 
     assert _result(stack)["changes"] == {"buckets": ["aws_s3_bucket.this"]}
     names = [b["Name"] for b in clients.client(lab, "s3").list_buckets()["Buckets"]]
     assert "chainops-check-only" not in names
+
+
+def test_plan_replacing_the_rpc_fleet_group_is_refused(
+    deployment: Deployment, tmp_path: Path
+) -> None:
+    """The session's RPC Auto Scaling group, tainted (as a failed instance refresh or an
+    operator leaves it), plans as a replacement: the role refuses it, even in check mode, and
+    the group is untouched."""
+    group = "module.rpc_fleet.aws_autoscaling_group.this"
+    blockchain = deployment.stacks["blockchain"]
+    name = deployment.outputs["blockchain"]["rpc_autoscaling_group_name"]
+    autoscaling = deployment.client("autoscaling")
+    (before,) = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[name])[
+        "AutoScalingGroups"
+    ]
+    endpoint = deployment.settings.endpoint
+    backend = {
+        **deployment.outputs["state_bootstrap"]["backend_config"],
+        "key": "blockchain/terraform.tfstate",
+        "use_path_style": True,
+        "access_key": LAB_ACCESS_KEY,
+        "secret_key": LAB_SECRET_KEY,
+        "endpoints": {service: endpoint for service in ("s3", "dynamodb", "sts", "iam")},
+    }
+    extra = {
+        "stack": "blockchain",
+        "stacks_dir": str(STACKS),
+        "inputs": json.loads(blockchain.var_file.read_text()),
+        "backend": backend,
+        "result": str(tmp_path / "result.json"),
+        # Terraform's own working data stays with this test, not in the repository's stack.
+        "lab_env": {**deployment.settings.aws_env(), "TF_INPUT": "0", "TF_DATA_DIR": str(tmp_path)},
+    }
+    (tmp_path / "play.yml").write_text(PLAY)
+    blockchain.tf("taint", group)
+    try:
+        result = run_playbook(
+            str(tmp_path / "play.yml"), Path("localhost,"), "-e", json.dumps(extra), "--check"
+        )
+    finally:
+        blockchain.tf("untaint", group)
+    assert result.returncode != 0, result.stdout[-3000:]
+    assert f"deletes or replaces protected resources: {group}" in result.stdout
+    (after,) = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[name])[
+        "AutoScalingGroups"
+    ]
+    assert after["AutoScalingGroupARN"] == before["AutoScalingGroupARN"]
+    assert after["CreatedTime"] == before["CreatedTime"]

@@ -6,13 +6,16 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
+import urllib.error
 import urllib.request
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
 
+from chainops.rpcgateway import disks
 from chainops.rpcgateway.proxy import WHOLE_BODY
 from tests.rpcgateway.conftest import GatewayProcess, Validator, post, request
 
@@ -68,6 +71,38 @@ def test_errors_and_refusals_pass_unchanged(validator: Validator, gateway: Gatew
 
 def test_health_is_the_nodes(validator: Validator, gateway: GatewayProcess) -> None:
     with urllib.request.urlopen(gateway.rpc_url + "/health", timeout=10) as response:
+        assert (response.status, response.read()) == (200, b"ok")
+
+
+def test_health_is_503_naming_a_full_or_missing_disk(
+    validator: Validator, start_gateway: Start, tmp_path: Path
+) -> None:
+    """A watched filesystem used above --health-max-disk-used-percent (this test's own, with a
+    limit just below its usage, rather than gigabytes written), or a watched path that is gone:
+    /health answers 503 naming each path and its usage, so a load balancer takes the node out;
+    JSON-RPC still goes through. At or under the limit /health is the node's."""
+    used = disks.usage(str(tmp_path)).percent
+    assert used is not None
+    assert used > 1
+    gone = tmp_path / "unmounted"
+    full = start_gateway(
+        validator.rpc_url, validator.ws_url, "--health-disk-paths", str(tmp_path),
+        "--health-disk-paths", str(gone),
+        "--health-max-disk-used-percent", str(used - 1),
+    )  # fmt: skip
+    with pytest.raises(urllib.error.HTTPError) as health:
+        urllib.request.urlopen(full.rpc_url + "/health", timeout=10)
+    assert health.value.code == 503
+    assert health.value.read().decode() == (
+        f"disk full: {tmp_path} {used}% used, {gone} unreadable: No such file or directory"
+        f" (limit {used - 1}%)"
+    )
+    assert post(full.rpc_url, request("getSlot")).status == 200
+    fine = start_gateway(
+        validator.rpc_url, validator.ws_url, "--health-disk-paths", str(tmp_path),
+        "--health-max-disk-used-percent", str(used),
+    )  # fmt: skip
+    with urllib.request.urlopen(fine.rpc_url + "/health", timeout=10) as response:
         assert (response.status, response.read()) == (200, b"ok")
 
 

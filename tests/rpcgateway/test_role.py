@@ -42,7 +42,8 @@ def test_the_role_sets_or_allows_every_gateway_field() -> None:
 
 def test_the_roles_environment_file_alone_configures_the_gateway(tmp_path: Path) -> None:
     """rpc-gateway.env as the role writes it is all the unit gives the gateway (no flags): the
-    public ports, the node on its internal ones, the group, the region and the endpoint."""
+    public ports, the node on its internal ones, the group, the region, the endpoint, and the
+    disks /health watches (the node's ledger and accounts)."""
     rendered = render_role_templates(
         tmp_path,
         "solana_rpc_node",
@@ -69,6 +70,8 @@ def test_the_roles_environment_file_alone_configures_the_gateway(tmp_path: Path)
         region="eu-west-1",
         endpoint_url="http://lab-aws.internal:4566",
         metrics_interval_s=30,
+        health_disk_paths=("/mnt/ledger", "/mnt/accounts"),
+        health_max_disk_used_percent=95,
     )
     assert config.pubsub_url == "ws://127.0.0.1:9000"
 

@@ -243,6 +243,38 @@ def test_iam_baseline_policies(deployment: Deployment) -> None:
     assert {r["ID"]: r.get("Expiration", {}).get("Days") for r in rules}["transient"] == 1
 
 
+def test_account_trail_logs_every_region_and_the_buckets_objects(deployment: Deployment) -> None:
+    """One multi-region trail with log file validation, KMS, a CloudWatch Logs copy, and S3 data
+    events of every bucket but its own (the state bucket and the data lake among them), in a
+    bucket whose policy lets CloudTrail write (the lab refuses the trail otherwise)."""
+    out = deployment.outputs["foundation"]
+    cloudtrail = deployment.client("cloudtrail")
+    trail = cloudtrail.get_trail(Name=out["trail_arn"])["Trail"]
+    assert trail["IsMultiRegionTrail"]
+    assert trail["IncludeGlobalServiceEvents"]
+    assert trail["LogFileValidationEnabled"]
+    assert trail["S3BucketName"] == out["trail_bucket"]
+    key = deployment.client("kms").describe_key(KeyId="alias/chainops-lab-trail")["KeyMetadata"]
+    assert trail["KmsKeyId"] == key["Arn"]
+    assert (
+        trail["CloudWatchLogsLogGroupArn"].split(":log-group:")[1]
+        == "/cloudtrail/chainops-lab-account:*"
+    )
+    assert cloudtrail.get_trail_status(Name=out["trail_arn"])["IsLogging"]
+    selectors = cloudtrail.get_event_selectors(TrailName=out["trail_arn"])["AdvancedEventSelectors"]
+    fields = [{f["Field"]: f for f in selector["FieldSelectors"]} for selector in selectors]
+    assert {"Management"} in [set(f["eventCategory"]["Equals"]) for f in fields]
+    (data,) = [f for f in fields if f["eventCategory"]["Equals"] == ["Data"]]
+    assert data["resources.type"]["Equals"] == ["AWS::S3::Object"]
+    assert data["resources.ARN"]["NotStartsWith"] == [f"arn:aws:s3:::{out['trail_bucket']}/"]
+    assert "StartsWith" not in data["resources.ARN"]  # so the state bucket and the lake are in
+    s3 = deployment.client("s3")
+    (rule,) = s3.get_bucket_encryption(Bucket=out["trail_bucket"])[
+        "ServerSideEncryptionConfiguration"
+    ]["Rules"]
+    assert rule["ApplyServerSideEncryptionByDefault"]["KMSMasterKeyID"] == key["Arn"]
+
+
 # --- blockchain --------------------------------------------------------------------------------
 
 
@@ -576,6 +608,21 @@ def test_core_alb_serves_https_only_to_the_active_color(deployment: Deployment) 
     }
 
 
+def test_core_alb_is_behind_a_logged_web_acl(deployment: Deployment) -> None:
+    """The public ALB has a web ACL: a rate limit per client, AWS's managed rules, logs."""
+    wafv2 = deployment.client("wafv2")
+    acl = wafv2.get_web_acl_for_resource(ResourceArn=deployment.outputs["core"]["alb_arn"])[
+        "WebACL"
+    ]
+    rules = {r["Name"]: r for r in acl["Rules"]}
+    assert set(rules) == {"rate-per-client", "ip-reputation", "common", "known-bad-inputs"}
+    assert rules["rate-per-client"]["Statement"]["RateBasedStatement"]["AggregateKeyType"] == "IP"
+    assert "Block" in rules["rate-per-client"]["Action"]
+    logging = wafv2.get_logging_configuration(ResourceArn=acl["ARN"])["LoggingConfiguration"]
+    (destination,) = logging["LogDestinationConfigs"]
+    assert destination.endswith(":log-group:aws-waf-logs-chainops-lab")
+
+
 def test_core_services_run_private_and_scale_on_cpu_and_requests(deployment: Deployment) -> None:
     """Fargate services in the private subnets with the app group; the API in blue, scaling."""
     out = deployment.outputs["core"]
@@ -871,6 +918,8 @@ def test_destroy_leaves_the_account_empty(deployment: Deployment) -> None:
     scaling = deployment.client("application-autoscaling")
     assert scaling.describe_scalable_targets(ServiceNamespace="ecs")["ScalableTargets"] == []
     assert deployment.client("secretsmanager").list_secrets()["SecretList"] == []
+    assert deployment.client("cloudtrail").describe_trails()["trailList"] == []
+    assert deployment.client("wafv2").list_web_acls(Scope="REGIONAL")["WebACLs"] == []
     assert deployment.client("logs").describe_log_groups()["logGroups"] == []
     assert (
         deployment.client("autoscaling").describe_auto_scaling_groups()["AutoScalingGroups"] == []

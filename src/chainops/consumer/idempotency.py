@@ -11,7 +11,7 @@ Poison records are counted in `poison#<shard id>#<sequence number>` items.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
@@ -33,15 +33,19 @@ class IdempotencyTable:
         # Claim calls are latency-bound and touch distinct ids: run a batch's calls at once.
         self._pool = ThreadPoolExecutor(max_workers=CONCURRENCY, thread_name_prefix="claims")
 
-    def claim(self, batch_key: str, event_ids: Sequence[str]) -> set[str]:
+    def claim(
+        self, batch_key: str, event_ids: Sequence[str], *, also_ours: Collection[str] = ()
+    ) -> set[str]:
         """Claim distinct ids for a batch; the ids another batch already holds (duplicates).
 
-        Ids already held by this batch key are ours from a crashed attempt: kept, not rewritten.
+        Ids already held by this batch key are ours from a crashed attempt: kept, not rewritten;
+        so are those held by `also_ours` (a crashed attempt under another key).
         """
         holders: dict[str, str] = {}
         for found in self._pool.map(self._holders, _chunks(event_ids, _GET_LIMIT)):
             holders.update(found)
-        duplicates = {i for i, holder in holders.items() if holder != batch_key}
+        ours = {batch_key, *also_ours}
+        duplicates = {i for i, holder in holders.items() if holder not in ours}
         new = [i for i in event_ids if i not in holders]
         expires = str(int(self._clock()) + self._ttl_seconds)
         put = functools.partial(self._put, batch_key, expires)

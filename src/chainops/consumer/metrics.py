@@ -8,3 +8,5 @@ RECORDS_PER_BATCH = "RecordsPerBatch"
 EVENTS_LANDED = "EventsLanded"
 DUPLICATES_DROPPED = "DuplicatesDropped"
 DEAD_LETTERED = "DeadLettered"
+# Ranges of a shard's records that expired (the stream's retention) before they were landed.
+LOST_RANGES = "LostRanges"

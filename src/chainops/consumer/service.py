@@ -35,8 +35,10 @@ log = logging.getLogger(__name__)
 SHARD_THREADS = 8
 # Pause when no shard had records, so an idle consumer costs a few calls a second.
 IDLE_SECONDS = 0.25
+# botocore retries ride out a blip within a call (3 attempts: about 1.5 s); a longer
+# outage fails the step, and the shard backs off with jitter (worker.backoff) and redoes it.
 _CLIENT_CONFIG = Config(
-    retries={"max_attempts": 5, "mode": "standard"},
+    retries={"total_max_attempts": 3, "mode": "standard"},
     connect_timeout=5,
     max_pool_connections=CONCURRENCY + SHARD_THREADS,
 )
@@ -107,8 +109,11 @@ class Consumer:
             log.warning("shard dropped", extra={"shard": shard_id, "reason": str(error)})
             return 0, False
         except (ClientError, BotoCoreError) as error:
-            log.warning("batch failed", extra={"shard": shard_id, "error": str(error)})
-            worker.reset()
+            pause = worker.reset()
+            log.warning(
+                "batch failed",
+                extra={"shard": shard_id, "error": str(error), "retry_in_s": round(pause, 2)},
+            )
             return 0, True
         if worker.finished:
             log.info("shard finished", extra={"shard": shard_id})

@@ -8,6 +8,9 @@ from typing import Any, Protocol
 
 from chainops.consumer.leases import Shard
 
+# GetRecords calls at most in looking for a shard's oldest record.
+_OLDEST_PAGES = 3
+
 
 @dataclass(frozen=True, slots=True)
 class Record:
@@ -33,6 +36,8 @@ class ShardSource(Protocol):
     def iterator(self, shard_id: str, checkpoint: str | None) -> str: ...
 
     def read(self, iterator: str, limit: int) -> Page: ...
+
+    def oldest(self, shard_id: str) -> Record | None: ...
 
 
 class StreamReader:
@@ -80,3 +85,21 @@ class StreamReader:
             next_iterator=answer.get("NextShardIterator"),
             millis_behind_latest=int(answer.get("MillisBehindLatest", 0)),
         )
+
+    def oldest(self, shard_id: str) -> Record | None:
+        """The shard's oldest record not yet trimmed (None: none found)."""
+        answer = self._kinesis.get_shard_iterator(
+            StreamName=self._stream, ShardId=shard_id, ShardIteratorType="TRIM_HORIZON"
+        )
+        iterator: str | None = str(answer["ShardIterator"])
+        # AWS may answer empty pages while it skips an empty stretch of the shard: a few more.
+        for _ in range(_OLDEST_PAGES):
+            if iterator is None:
+                break
+            page = self.read(iterator, 1)
+            if page.records:
+                return page.records[0]
+            if page.millis_behind_latest == 0:
+                break
+            iterator = page.next_iterator
+        return None

@@ -9,6 +9,7 @@ repeats the batch with the same effects (docs/consumer.md walks through each cas
 from __future__ import annotations
 
 import logging
+import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
@@ -26,8 +27,19 @@ log = logging.getLogger(__name__)
 
 CrashPoint = Literal["after-claim", "after-write"]
 CRASH_POINTS: tuple[CrashPoint, ...] = ("after-claim", "after-write")
-# Pause of a shard after a failed step or record, before it is read again.
+# Pause of a shard after a poison record, before it is read again.
 RETRY_PAUSE_SECONDS = 1.0
+# After a failed step (an AWS call failed past botocore's own retries): the pause doubles from
+# the base with each failure in a row, up to the cap, half of it random so that the shards
+# of all consumers do not retry a recovering service in step.
+BACKOFF_BASE_SECONDS = 0.5
+BACKOFF_CAP_SECONDS = 20.0
+
+
+def backoff(failures: int, *, draw: Callable[[float, float], float] = random.uniform) -> float:
+    """Seconds to wait after the failures-th failed step in a row (equal jitter)."""
+    ceiling = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2.0 ** max(failures - 1, 0))
+    return ceiling / 2 + draw(0, ceiling / 2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,28 +67,50 @@ class ShardWorker:
         self._inflight = lease.inflight
         self._iterator: str | None = None
         self._resume_at = 0.0
+        self._failures = 0
+        # After an iterator is opened from a checkpoint or an extent: whether the records
+        # after them still exist is checked at the first page with records.
+        self._verify = False
+        # The oldest record's sequence number when a loss was last reported (reported once).
+        self._lost_before: str | None = None
+        # A crashed attempt's batch key whose first records expired: its claims are ours.
+        self._orphan: str | None = None
         self.finished = lease.finished
 
     def ready(self) -> bool:
         return self._services.clock() >= self._resume_at
 
-    def reset(self) -> None:
-        """After a failed step: re-read from the checkpoint (the inflight extent still holds)."""
+    def reset(self) -> float:
+        """After a failed step: re-read from the checkpoint (the inflight extent still holds)
+        after a backoff; the seconds of it."""
         self._iterator = None
-        self._pause()
+        self._failures += 1
+        pause = backoff(self._failures)
+        self._resume_at = self._services.clock() + pause
+        return pause
 
     def _pause(self) -> None:
         self._resume_at = self._services.clock() + RETRY_PAUSE_SECONDS
 
     def step(self) -> int:
-        """Land the next batch; the number of records consumed. Raises LostLease."""
+        """Land the next batch; the number of records consumed. Raises LostLease, and AWS's
+        errors (the caller resets the worker)."""
+        consumed = self._step()
+        self._failures = 0  # a later failure backs off from the start again
+        return consumed
+
+    def _step(self) -> int:
         services = self._services
         if self._iterator is None:
             self._iterator = services.reader.iterator(self.shard.shard_id, self._checkpoint)
+            self._verify = self._checkpoint is not None or self._inflight is not None
         page = services.reader.read(self._iterator, services.batch_limit)
         services.metrics.observe(
             names.MILLIS_BEHIND_LATEST, page.millis_behind_latest, "Milliseconds"
         )
+        if self._verify and page.records:
+            self._check_expired()
+            self._verify = False
         records, next_iterator, cut = self._extent(page)
         if not records:
             if next_iterator is None:  # AWS's end of a closed shard
@@ -117,13 +151,49 @@ class ShardWorker:
         kept = [r for r in records if int(r.sequence_number) <= last]
         if kept and self._key(kept[0]) == inflight.batch_key:
             return kept, next_iterator, len(kept) < len(records)
-        # Its first records are gone (trimmed past retention): it cannot be repeated exactly.
+        # Its first records expired (reported by _check_expired): it cannot be repeated
+        # exactly. The rest land under a new key; the ids the attempt claimed stay ours.
         log.warning(
             "inflight batch not found again",
             extra={"shard": self.shard.shard_id, "batch": inflight.batch_key},
         )
+        self._orphan = inflight.batch_key
         self._inflight = None
         return page.records, page.next_iterator, False
+
+    def _check_expired(self) -> None:
+        """Report records after the checkpoint that expired unread (the stream's retention
+        passed them while nothing landed them): an error log with the range, and a metric.
+
+        With an inflight extent, its first record is known: it is lost if older than the
+        oldest record left. Otherwise the checkpoint's record being gone says that whatever
+        followed it up to the oldest left expired too; whether anything did, AWS's sequence
+        numbers (with gaps) cannot tell, so it is reported as possible.
+        """
+        oldest = self._services.reader.oldest(self.shard.shard_id)
+        if oldest is None:
+            return
+        inflight = self._inflight
+        first = inflight.batch_key.rsplit("-", 1)[1] if inflight else None
+        known = first if first is not None else self._checkpoint
+        if known is None or int(oldest.sequence_number) <= int(known):
+            return
+        if self._lost_before is not None and int(oldest.sequence_number) <= int(self._lost_before):
+            return  # this range was reported already
+        self._lost_before = oldest.sequence_number
+        log.error(
+            "records expired before they were landed: data lost",
+            extra={
+                "shard": self.shard.shard_id,
+                "after_sequence": self._checkpoint,
+                "first_lost": first,
+                "before_sequence": oldest.sequence_number,
+                "before_arrival": oldest.arrival.isoformat(),
+                "inflight_batch": inflight.batch_key if inflight else None,
+                "certain": first is not None,
+            },
+        )
+        self._services.metrics.observe(names.LOST_RANGES, 1, "Count")
 
     def _key(self, record: Record) -> str:
         return layout.batch_key(self.shard.shard_id, record.sequence_number)
@@ -149,7 +219,11 @@ class ShardWorker:
             self._inflight = InFlight(key, consumed[-1].sequence_number)
             services.leases.begin(self.shard.shard_id, self._inflight)
         unique = _first_of_each(lines)
-        duplicates = services.idempotency.claim(key, [line.event_id for line in unique])
+        duplicates = services.idempotency.claim(
+            key,
+            [line.event_id for line in unique],
+            also_ours=[self._orphan] if self._orphan else [],
+        )
         if unique:
             services.crash_point("after-claim")
         kept = [line for line in unique if line.event_id not in duplicates]
@@ -201,6 +275,7 @@ class ShardWorker:
         self._services.leases.checkpoint(self.shard.shard_id, checkpoint)
         self._checkpoint = checkpoint
         self._inflight = None
+        self._orphan = None
         self.finished = checkpoint == SHARD_END
 
 

@@ -54,6 +54,12 @@ class GatewayConfig(BaseModel):
     shutdown_timeout_s: float = Field(
         10.0, gt=0, le=3600, description="longest wait for requests in flight on SIGTERM"
     )
+    health_disk_paths: tuple[str, ...] = Field(
+        (), description="paths whose filesystems /health watches (the node's ledger, accounts)"
+    )
+    health_max_disk_used_percent: float = Field(
+        95.0, gt=0, le=100, description="/health answers 503 when a watched filesystem is fuller"
+    )
 
     @field_validator("upstream_rpc", "upstream_ws")
     @classmethod

@@ -20,6 +20,7 @@ from aiohttp import WSCloseCode, WSMsgType, web
 from multidict import CIMultiDict
 from yarl import URL
 
+from chainops.rpcgateway import disks
 from chainops.rpcgateway.meter import Meter
 
 MAX_BODY = 50 * 1024 * 1024  # Agave's MAX_REQUEST_BODY_SIZE
@@ -70,7 +71,7 @@ def error_body(body: bytes, message: str) -> bytes:
 class Proxy:
     """The gateway's handlers around one node; `session` is shared by every request."""
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 - keyword-only: the parts the handlers use
         self,
         *,
         session: aiohttp.ClientSession,
@@ -78,6 +79,7 @@ class Proxy:
         pubsub_url: str,
         timeout_s: float,
         meter: Meter,
+        disk_watch: disks.Watch | None = None,
     ) -> None:
         self._session = session
         self._rpc_url = URL(rpc_url)
@@ -85,6 +87,7 @@ class Proxy:
         self._pubsub_url = pubsub_url
         self._timeout = aiohttp.ClientTimeout(total=timeout_s)
         self._meter = meter
+        self._disk_watch = disk_watch or disks.Watch()
         self._websockets: weakref.WeakSet[web.WebSocketResponse] = weakref.WeakSet()
 
     def rpc_app(self) -> web.Application:
@@ -111,7 +114,14 @@ class Proxy:
             self._meter.request(started, failed=failed)
 
     async def health(self, request: web.Request) -> web.StreamResponse:
-        """The node's /health (load balancer checks: not counted as requests)."""
+        """The node's /health (load balancer checks: not counted as requests), unless a watched
+        filesystem is fuller than allowed: then 503 naming it, so the load balancer and the
+        roll's check take the node out before it stops writing its ledger."""
+        if full := self._disk_watch.over():
+            reasons = ", ".join(usage.describe() for usage in full)
+            limit = f"{self._disk_watch.max_used_percent:g}"
+            text = f"disk full: {reasons} (limit {limit}%)"
+            return await _send(request, web.Response(status=503, text=text))
         response, _ = await self._forward(request, self._health_url)
         return response
 

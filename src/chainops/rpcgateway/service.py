@@ -25,6 +25,7 @@ from botocore.exceptions import BotoCoreError
 
 from chainops.daemon import log_json
 from chainops.pipeline.metrics import Metrics
+from chainops.rpcgateway import disks
 from chainops.rpcgateway.config import GatewayConfig
 from chainops.rpcgateway.meter import Meter
 from chainops.rpcgateway.proxy import Proxy
@@ -65,6 +66,7 @@ class Gateway:
             pubsub_url=config.pubsub_url,
             timeout_s=config.upstream_timeout_s,
             meter=self.meter,
+            disk_watch=disks.Watch(config.health_disk_paths, config.health_max_disk_used_percent),
         )
         runners = [
             web.AppRunner(

@@ -3,7 +3,7 @@ locals {
 }
 
 resource "aws_lb" "this" {
-  #checkov:skip=CKV2_AWS_28:WAF is attached per environment by the edge team's web ACL, outside this module.
+  #checkov:skip=CKV2_AWS_28:The web ACL is the web_acl module's concern; the core stack attaches it to this ALB (edge.tf, module.web_acl).
   #checkov:skip=CKV_AWS_91:Access logs are on whenever create_access_logs_bucket is (dynamic block); checkov cannot see it.
   #checkov:skip=CKV_AWS_150:Deletion protection is var.deletion_protection, true unless the caller destroys throwaway environments.
   name                       = var.name

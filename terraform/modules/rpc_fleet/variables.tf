@@ -9,9 +9,9 @@ variable "instance_type" {
   default     = "i7ie.2xlarge"
 
   validation {
-    # Families whose every size has NVMe instance storage.
-    condition     = can(regex("^(i3en|i4i|i4g|i7i|i7ie|i8g|im4gn|is4gen|[cmr][5-8][a-z]*d[a-z]*)\\.[a-z0-9]+$", var.instance_type))
-    error_message = "The instance_type must be an instance-store NVMe type such as i4i.*, i7ie.*, i3en.* or a *d variant (c6id, m7gd...)."
+    # Families whose every size has NVMe instance storage, and EC2's size names.
+    condition     = can(regex("^(i3en|i4i|i4g|i7i|i7ie|i8g|i8ge|im4gn|is4gen|[cmr][5-8][a-z]*d[a-z]*)\\.(large|xlarge|[1-9][0-9]?xlarge|metal(-[1-9][0-9]?xl)?)$", var.instance_type))
+    error_message = "The instance_type must be an instance-store NVMe type, <family>.<size>: family i3en, i4i, i4g, i7i, i7ie, i8g, i8ge, im4gn, is4gen or a c/m/r *d variant (c6id, m7gd...); size large, xlarge, <n>xlarge or metal."
   }
 }
 
@@ -22,6 +22,16 @@ variable "ami" {
     name         = string
     architecture = optional(string, "x86_64")
   })
+
+  validation {
+    condition     = length(var.ami.owners) > 0 && alltrue([for owner in var.ami.owners : can(regex("^(\\d{12}|self|amazon|aws-marketplace)$", owner))]) && length(var.ami.name) > 0
+    error_message = "The ami.owners must be account IDs (12 digits) or self, amazon, aws-marketplace, and ami.name a name pattern such as debian-12-amd64-*."
+  }
+
+  validation {
+    condition     = contains(["x86_64", "arm64"], var.ami.architecture)
+    error_message = "The ami.architecture must be x86_64 or arm64."
+  }
 }
 
 variable "subnet_ids" {
@@ -73,8 +83,8 @@ variable "capacity" {
   })
 
   validation {
-    condition     = var.capacity.min >= 0 && var.capacity.min <= var.capacity.desired && var.capacity.desired <= var.capacity.max
-    error_message = "The capacity must satisfy 0 <= min <= desired <= max."
+    condition     = alltrue([for n in values(var.capacity) : floor(n) == n]) && var.capacity.min >= 0 && var.capacity.min <= var.capacity.desired && var.capacity.desired <= var.capacity.max && var.capacity.max >= 1
+    error_message = "The capacity must be whole numbers with 0 <= min <= desired <= max and max >= 1 (a group of at most 0 runs no node)."
   }
 }
 

@@ -1,5 +1,5 @@
 resource "aws_s3_bucket" "this" {
-  #checkov:skip=CKV_AWS_18:Access logging needs a log bucket per account; the platform uses CloudTrail data events instead.
+  #checkov:skip=CKV_AWS_18:Object access is recorded by the account trail's S3 data events (foundation audit.tf, modules/cloudtrail), for every bucket but the trail's own.
   #checkov:skip=CKV_AWS_144:Cross-region replication is a per-environment DR decision, not part of this module.
   #checkov:skip=CKV2_AWS_62:Event notifications are the consumer's concern (added by the stack that needs them).
   bucket        = var.name

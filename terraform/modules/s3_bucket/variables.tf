@@ -57,6 +57,15 @@ variable "lifecycle_rules" {
     ])
     error_message = "The transitions of each lifecycle_rules entry must be in ascending order of days."
   }
+
+  validation {
+    # S3 refuses the rest at apply: IA classes bill 30 days at least, and no day count is partial.
+    condition = alltrue(flatten([for rule in values(var.lifecycle_rules) : concat(
+      [for t in rule.transitions : floor(t.days) == t.days && t.days >= (contains(["STANDARD_IA", "ONEZONE_IA"], t.storage_class) ? 30 : 0)],
+      [for days in [rule.expiration_days, rule.noncurrent_expiration_days] : try(floor(days) == days && days >= 1, days == null)],
+    )]))
+    error_message = "Each lifecycle_rules day count must be a whole number: transitions to STANDARD_IA or ONEZONE_IA at 30 days or more, other transitions at 0 or more, expiration_days and noncurrent_expiration_days at 1 or more."
+  }
 }
 
 variable "abort_incomplete_upload_days" {

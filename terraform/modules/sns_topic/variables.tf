@@ -18,6 +18,11 @@ variable "email_subscriptions" {
   description = "E-mail addresses subscribed to the topic (each must confirm)."
   type        = list(string)
   default     = []
+
+  validation {
+    condition     = alltrue([for address in var.email_subscriptions : can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", address))])
+    error_message = "Each email_subscriptions entry must be an e-mail address (name@domain.tld)."
+  }
 }
 
 variable "tags" {

@@ -19,9 +19,11 @@ locals {
     none   = []
   }[var.nat_gateway_mode]
 
+  # compact() first: a zone without a CIDR (too few listed) is the precondition's to report,
+  # and && does not short-circuit, so a null CIDR in the condition would fail here instead.
   subnets_outside_vpc = [
-    for s in values(local.subnets) : s.cidr
-    if s.cidr != null && (tonumber(split("/", s.cidr)[1]) < local.vpc_prefix || cidrhost("${cidrhost(s.cidr, 0)}/${local.vpc_prefix}", 0) != cidrhost(var.cidr_block, 0))
+    for cidr in compact([for s in values(local.subnets) : s.cidr]) : cidr
+    if tonumber(split("/", cidr)[1]) < local.vpc_prefix || cidrhost("${cidrhost(cidr, 0)}/${local.vpc_prefix}", 0) != cidrhost(var.cidr_block, 0)
   ]
 }
 
@@ -35,7 +37,7 @@ resource "aws_vpc" "this" {
   lifecycle {
     precondition {
       condition     = alltrue([for tier in local.tiers : length(var.subnet_cidrs[tier]) == length(var.availability_zones)])
-      error_message = "The subnet_cidrs must list one CIDR per tier for each of the ${length(var.availability_zones)} availability_zones."
+      error_message = "The subnet_cidrs must list one CIDR per tier for each of the ${length(var.availability_zones)} availability_zones; ${join(", ", [for tier in local.tiers : "${tier} lists ${length(var.subnet_cidrs[tier])}" if length(var.subnet_cidrs[tier]) != length(var.availability_zones)])}."
     }
 
     precondition {

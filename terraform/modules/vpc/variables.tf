@@ -21,6 +21,11 @@ variable "availability_zones" {
     condition     = length(var.availability_zones) >= 2 && length(var.availability_zones) <= 3 && length(distinct(var.availability_zones)) == length(var.availability_zones)
     error_message = "The availability_zones must list 2 or 3 distinct zones: one zone gives no redundancy."
   }
+
+  validation {
+    condition     = alltrue([for zone in var.availability_zones : can(regex("^[a-z]{2}(-gov)?-[a-z]+-\\d[a-z]$", zone))])
+    error_message = "Each availability_zones entry must be a zone name of the region, such as us-east-1a (Local and Wavelength Zones are not supported)."
+  }
 }
 
 variable "subnet_cidrs" {

@@ -33,8 +33,13 @@ variable "rpc_ami" {
 }
 
 variable "rpc_availability_zone" {
-  description = "Zone of the cluster placement group (all RPC nodes in one zone, lowest latency between them)."
+  description = "Zone of the cluster placement group (all RPC nodes in one zone, lowest latency between them); one of the foundation's availability_zones."
   type        = string
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-gov)?-[a-z]+-\\d[a-z]$", var.rpc_availability_zone))
+    error_message = "The rpc_availability_zone must be a zone name of the region, such as us-east-1a."
+  }
 }
 
 variable "rpc_subnet_tier" {

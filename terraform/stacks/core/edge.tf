@@ -17,3 +17,12 @@ module "alb" {
   create_access_logs_bucket  = var.load_balancer.access_logs
   access_logs_retention_days = var.load_balancer.access_logs_retention_days
 }
+
+# The public API's web ACL: a rate limit per client and AWS's managed rules, logged.
+module "web_acl" {
+  source = "../../modules/web_acl"
+
+  name             = local.name
+  resource_arn     = module.alb.arn
+  logs_kms_key_arn = data.aws_kms_alias.logs.target_key_arn
+}

@@ -27,6 +27,17 @@ data "aws_caller_identity" "current" {
       condition     = !var.database.create_replica || var.database.backup_retention_days >= 1
       error_message = "The database.create_replica needs database.backup_retention_days >= 1."
     }
+
+    # dev and the lab may run without a standby; prod may not.
+    precondition {
+      condition     = var.environment != "prod" || var.database.multi_az
+      error_message = "The database.multi_az must be true in prod (a standby in another zone takes over when the primary fails)."
+    }
+
+    precondition {
+      condition     = var.environment != "prod" || var.cache.num_cache_clusters >= 2
+      error_message = "The cache.num_cache_clusters must be at least 2 in prod (a replica for automatic failover)."
+    }
   }
 }
 
@@ -103,19 +114,4 @@ resource "aws_secretsmanager_secret" "app" {
   description             = "Application settings of ${local.name} (JSON)."
   kms_key_id              = module.kms.arn
   recovery_window_in_days = var.force_destroy ? 0 : 30
-}
-
-# Warnings, not failures: dev and the lab may run without a standby, prod should not.
-check "prod_is_highly_available" {
-  assert {
-    condition     = var.environment != "prod" || (var.database.multi_az && var.cache.num_cache_clusters >= 2)
-    error_message = "prod runs PostgreSQL Multi-AZ and Redis with at least one replica (database.multi_az, cache.num_cache_clusters >= 2)."
-  }
-}
-
-check "workspace_matches_environment" {
-  assert {
-    condition     = terraform.workspace == var.environment
-    error_message = "Workspace ${terraform.workspace} applies environment ${var.environment}; select the workspace named like the environment."
-  }
 }

@@ -124,8 +124,12 @@ variable "database" {
   })
 
   validation {
-    condition     = startswith(var.database.instance_class, "db.")
-    error_message = "The database.instance_class must be an RDS instance class (db.*), e.g. db.t4g.medium."
+    # The families RDS for PostgreSQL runs and RDS's size names, for the primary and the
+    # replica: a typo fails the plan here instead of the apply after the network is built.
+    condition = alltrue([for class in compact([var.database.instance_class, var.database.replica_instance_class]) :
+      can(regex("^db\\.(t3|t4g|m5d?|m6(g|gd|i|id|idn|in)|m7(g|gd|i)|m8(g|gd)|r5[bd]?|r6(g|gd|i|id|idn|in)|r7(g|gd|i)|r8(g|gd)|x2(g|idn|iedn|iezn))\\.(micro|small|medium|large|xlarge|[1-9][0-9]?xlarge)$", class))
+    ])
+    error_message = "The database.instance_class and database.replica_instance_class must be RDS instance classes (db.*) for PostgreSQL, db.<family>.<size>: family t3, t4g, m5, m5d, m6g, m6gd, m6i, m6id, m6idn, m6in, m7g, m7gd, m7i, m8g, m8gd, r5, r5b, r5d, r6g, r6gd, r6i, r6id, r6idn, r6in, r7g, r7gd, r7i, r8g, r8gd, x2g, x2idn, x2iedn or x2iezn; size micro, small, medium, large, xlarge or <n>xlarge (e.g. db.t4g.medium)."
   }
 
   validation {
@@ -145,8 +149,9 @@ variable "cache" {
   })
 
   validation {
-    condition     = startswith(var.cache.node_type, "cache.")
-    error_message = "The cache.node_type must be an ElastiCache node type (cache.*), e.g. cache.t4g.small."
+    # The families ElastiCache for Redis runs and their size names.
+    condition     = can(regex("^cache\\.(t3|t4g|m5|m6g|m7g|r5|r6g|r6gd|r7g|c7gn)\\.(micro|small|medium|large|xlarge|[1-9][0-9]?xlarge)$", var.cache.node_type))
+    error_message = "The cache.node_type must be an ElastiCache node type (cache.*), cache.<family>.<size>: family t3, t4g, m5, m6g, m7g, r5, r6g, r6gd, r7g or c7gn; size micro, small, medium, large, xlarge or <n>xlarge (e.g. cache.t4g.small)."
   }
 }
 
@@ -163,4 +168,13 @@ variable "alarm_thresholds" {
     redis_evictions         = optional(number, 100)
   })
   default = {}
+
+  # A threshold of 0 or less alarms all the time (or never, for free storage); a percentage
+  # above 100 never alarms.
+  validation {
+    condition = alltrue([for name, value in var.alarm_thresholds :
+      value > 0 && (!endswith(name, "_percent") || value <= 100)
+    ])
+    error_message = "Every alarm_thresholds value must be above 0, and the *_percent ones at most 100."
+  }
 }

@@ -189,6 +189,8 @@ locals {
     "application-autoscaling:DescribeScalableTargets", "application-autoscaling:DescribeScalingPolicies",
     "application-autoscaling:ListTagsForResource",
     "autoscaling:Describe*",
+    "cloudtrail:DescribeTrails", "cloudtrail:GetEventSelectors", "cloudtrail:GetInsightSelectors",
+    "cloudtrail:GetTrail", "cloudtrail:GetTrailStatus", "cloudtrail:ListTags",
     "cloudwatch:DescribeAlarms", "cloudwatch:GetDashboard", "cloudwatch:ListTagsForResource",
     "dynamodb:DescribeContinuousBackups", "dynamodb:DescribeTable", "dynamodb:DescribeTimeToLive",
     "dynamodb:ListTagsOfResource",
@@ -209,6 +211,7 @@ locals {
     "secretsmanager:DescribeSecret", "secretsmanager:GetResourcePolicy", "secretsmanager:GetRandomPassword",
     "sns:GetSubscriptionAttributes", "sns:GetTopicAttributes", "sns:ListTagsForResource", "sns:ListTopics",
     "sqs:GetQueueAttributes", "sqs:ListQueueTags",
+    "wafv2:GetLoggingConfiguration", "wafv2:GetWebACL", "wafv2:GetWebACLForResource", "wafv2:ListTagsForResource",
     "ssm:DescribeParameters", "ssm:GetParameter", "ssm:ListTagsForResource",
   ]
 }

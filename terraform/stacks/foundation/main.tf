@@ -21,6 +21,15 @@ data "aws_region" "current" {}
 data "aws_availability_zones" "available" {
   #checkov:skip=CKV_AWS_394:Only checks that the configured zones exist; zones are pinned by var.availability_zones.
   state = "available"
+
+  lifecycle {
+    # Asked of AWS (the lab answers alike): a zone of another region, or one the account
+    # lacks, fails the plan here instead of the subnets' creation halfway through the apply.
+    postcondition {
+      condition     = length(setsubtract(var.availability_zones, self.names)) == 0
+      error_message = "The availability_zones ${join(", ", setsubtract(var.availability_zones, self.names))} are not available zones of ${var.region} (${join(", ", self.names)})."
+    }
+  }
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -100,23 +109,11 @@ data "aws_vpc" "applied" {
   id = module.vpc.vpc_id
 }
 
+# A warning, not a failure: the VPC module sets both attributes, so a false one is drift,
+# and failing the plan would block the apply that sets them back.
 check "vpc_dns" {
   assert {
     condition     = data.aws_vpc.applied.enable_dns_support && data.aws_vpc.applied.enable_dns_hostnames
     error_message = "VPC ${module.vpc.vpc_id} must resolve and assign DNS hostnames, or the interface endpoints' private DNS does not work."
-  }
-}
-
-check "zones_in_region" {
-  assert {
-    condition     = length(setsubtract(var.availability_zones, data.aws_availability_zones.available.names)) == 0
-    error_message = "The availability_zones ${join(", ", setsubtract(var.availability_zones, data.aws_availability_zones.available.names))} are not available zones of ${var.region}."
-  }
-}
-
-check "workspace_matches_environment" {
-  assert {
-    condition     = terraform.workspace == var.environment
-    error_message = "Workspace ${terraform.workspace} applies environment ${var.environment}; select the workspace named like the environment."
   }
 }

@@ -75,3 +75,13 @@ output "ssm_transfer_bucket" {
   description = "Bucket of the SSM connection's file transfers, or null without one."
   value       = try(module.ssm_transfer_bucket["this"].id, null)
 }
+
+output "trail_arn" {
+  description = "ARN of the account's CloudTrail trail."
+  value       = module.cloudtrail.arn
+}
+
+output "trail_bucket" {
+  description = "Bucket holding the trail's log files."
+  value       = module.trail_bucket.id
+}

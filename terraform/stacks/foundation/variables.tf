@@ -1,21 +1,13 @@
+# The VPC's rules (CIDR sizes, zone names and count, subnets per zone, overlaps) are the vpc
+# module's validations; a plan that breaks one shows this stack's variable at the module call.
 variable "vpc_cidr" {
   description = "IPv4 CIDR of the VPC, /16 to /24."
   type        = string
-
-  validation {
-    condition     = can(cidrhost(var.vpc_cidr, 0)) && tonumber(try(split("/", var.vpc_cidr)[1], 0)) >= 16 && tonumber(try(split("/", var.vpc_cidr)[1], 0)) <= 24
-    error_message = "The vpc_cidr must be an IPv4 CIDR with a prefix from /16 to /24 (e.g. 10.40.0.0/16): smaller VPCs cannot hold three tiers of subnets."
-  }
 }
 
 variable "availability_zones" {
   description = "Two or three distinct Availability Zones of the region."
   type        = list(string)
-
-  validation {
-    condition     = length(var.availability_zones) >= 2 && length(var.availability_zones) <= 3 && length(distinct(var.availability_zones)) == length(var.availability_zones)
-    error_message = "The availability_zones must list 2 or 3 distinct zones: one zone gives no redundancy."
-  }
 }
 
 variable "subnet_cidrs" {
@@ -25,26 +17,6 @@ variable "subnet_cidrs" {
     private  = list(string)
     isolated = list(string)
   })
-
-  validation {
-    condition = alltrue([for c in flatten(values(var.subnet_cidrs)) :
-      can(cidrhost(c, 0)) && tonumber(try(split("/", c)[1], 0)) >= 16 && tonumber(try(split("/", c)[1], 0)) <= 28
-    ])
-    error_message = "Each subnet_cidrs entry must be an IPv4 CIDR from /16 to /28 (AWS's smallest subnet is /28)."
-  }
-
-  validation {
-    condition = length(flatten([
-      for i, a in flatten(values(var.subnet_cidrs)) : [
-        for j, b in flatten(values(var.subnet_cidrs)) : "${a} ${b}"
-        if i < j && can(cidrhost(a, 0)) && can(cidrhost(b, 0)) && (
-          cidrhost("${cidrhost(b, 0)}/${split("/", a)[1]}", 0) == cidrhost(a, 0) ||
-          cidrhost("${cidrhost(a, 0)}/${split("/", b)[1]}", 0) == cidrhost(b, 0)
-        )
-      ]
-    ])) == 0
-    error_message = "The subnet_cidrs must not overlap one another."
-  }
 }
 
 variable "nat_gateway_mode" {
@@ -71,15 +43,24 @@ variable "interface_endpoint_services" {
 }
 
 variable "alb_ingress_cidrs" {
-  description = "Who may reach the load balancers on HTTPS."
+  description = "Who may reach the load balancers on HTTPS. No default: each environment states it, so the internet is never let in by omission."
   type        = list(string)
-  default     = ["0.0.0.0/0"]
+
+  validation {
+    condition     = alltrue([for cidr in var.alb_ingress_cidrs : can(cidrhost(cidr, 0)) && can(regex("^[0-9.]+/[0-9]+$", cidr))])
+    error_message = "Each alb_ingress_cidrs entry must be an IPv4 CIDR such as 203.0.113.0/24 (0.0.0.0/0: anyone)."
+  }
 }
 
 variable "rpc_gossip_ingress_cidrs" {
   description = "Who may reach the RPC nodes' Solana gossip, TPU and repair ports (8000-8020 TCP/UDP); the cluster's peers are anywhere."
   type        = list(string)
   default     = ["0.0.0.0/0"]
+
+  validation {
+    condition     = alltrue([for cidr in var.rpc_gossip_ingress_cidrs : can(cidrhost(cidr, 0)) && can(regex("^[0-9.]+/[0-9]+$", cidr))])
+    error_message = "Each rpc_gossip_ingress_cidrs entry must be an IPv4 CIDR such as 203.0.113.0/24 (0.0.0.0/0: anyone)."
+  }
 }
 
 variable "app_port" {

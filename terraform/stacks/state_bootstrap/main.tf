@@ -33,10 +33,3 @@ module "lock_table" {
   kms_key_arn                = module.kms.arn
   enable_deletion_protection = !var.force_destroy
 }
-
-check "workspace_matches_environment" {
-  assert {
-    condition     = terraform.workspace == var.environment
-    error_message = "Workspace ${terraform.workspace} applies environment ${var.environment}; select the workspace named like the environment."
-  }
-}

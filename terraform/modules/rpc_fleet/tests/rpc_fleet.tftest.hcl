@@ -77,6 +77,36 @@ run "no_instance_store" {
   expect_failures = [var.instance_type]
 }
 
+run "instance_size_misspelt" {
+  command = plan
+
+  variables {
+    instance_type = "i4i.8xlargee"
+  }
+
+  expect_failures = [var.instance_type]
+}
+
+run "capacity_empty" {
+  command = plan
+
+  variables {
+    capacity = { min = 0, max = 0, desired = 0 }
+  }
+
+  expect_failures = [var.capacity]
+}
+
+run "capacity_fractional" {
+  command = plan
+
+  variables {
+    capacity = { min = 1.5, max = 3, desired = 2 }
+  }
+
+  expect_failures = [var.capacity]
+}
+
 run "capacity_out_of_order" {
   command = plan
 
@@ -95,4 +125,14 @@ run "cluster_across_zones" {
   }
 
   expect_failures = [aws_autoscaling_group.this]
+}
+
+run "ami_owner_not_an_account" {
+  command = plan
+
+  variables {
+    ami = { owners = ["debian"], name = "debian-12-amd64-*" }
+  }
+
+  expect_failures = [var.ami]
 }

@@ -91,3 +91,27 @@ run "transitions_out_of_order" {
 
   expect_failures = [var.lifecycle_rules]
 }
+
+run "infrequent_access_too_early" {
+  command = plan
+
+  variables {
+    lifecycle_rules = {
+      raw = { transitions = [{ days = 10, storage_class = "STANDARD_IA" }] }
+    }
+  }
+
+  expect_failures = [var.lifecycle_rules]
+}
+
+run "noncurrent_expiration_zero" {
+  command = plan
+
+  variables {
+    lifecycle_rules = {
+      old = { noncurrent_expiration_days = 0 }
+    }
+  }
+
+  expect_failures = [var.lifecycle_rules]
+}

@@ -23,3 +23,13 @@ run "encrypted_with_subscriptions" {
     error_message = "Each address gets an e-mail subscription keyed by the address."
   }
 }
+
+run "subscription_not_an_email" {
+  command = plan
+
+  variables {
+    email_subscriptions = ["oncall@example.com", "not-an-email"]
+  }
+
+  expect_failures = [var.email_subscriptions]
+}

@@ -143,3 +143,29 @@ run "subnet_count_mismatch" {
 
   expect_failures = [aws_vpc.this]
 }
+
+# Too few CIDRs leave a zone without one: the precondition names the tier, not a null error.
+run "subnet_count_short" {
+  command = plan
+
+  variables {
+    availability_zones = ["us-east-1a", "us-east-1b"]
+    subnet_cidrs = {
+      public   = ["10.40.0.0/24"]
+      private  = ["10.40.16.0/20", "10.40.32.0/20"]
+      isolated = ["10.40.8.0/24", "10.40.9.0/24"]
+    }
+  }
+
+  expect_failures = [aws_vpc.this]
+}
+
+run "zone_not_a_zone_name" {
+  command = plan
+
+  variables {
+    availability_zones = ["us-east-1a", "zone-7", "us-east-1c"]
+  }
+
+  expect_failures = [var.availability_zones]
+}

@@ -6,7 +6,13 @@ from typing import Any
 
 import pytest
 
-from chainops.lab.aws.extensions.policy_evaluation import Caller, Decision, Request, evaluate
+from chainops.lab.aws.extensions.policy_evaluation import (
+    Caller,
+    Decision,
+    Request,
+    evaluate,
+    evaluate_service,
+)
 
 ACCOUNT = "123456789012"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/consumer"
@@ -232,4 +238,47 @@ def test_service_principals_grant_nothing_to_a_role_session() -> None:
     assert (
         evaluate(asked, [policy(allow("sts:AssumeRole"))], trust, key_policy=True)
         is Decision.IMPLICIT_DENY
+    )
+
+
+TRAIL = "cloudtrail.amazonaws.com"
+SOURCE = {"aws:sourceaccount": (ACCOUNT,)}
+
+
+@pytest.mark.parametrize(
+    ("principal", "decision"),
+    [
+        pytest.param({"Service": TRAIL}, Decision.ALLOW, id="the-service"),
+        pytest.param({"Service": ["logs.amazonaws.com", TRAIL]}, Decision.ALLOW, id="among-others"),
+        pytest.param("*", Decision.ALLOW, id="everyone"),
+        pytest.param({"Service": "logs.amazonaws.com"}, Decision.IMPLICIT_DENY, id="another"),
+        pytest.param({"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, Decision.IMPLICIT_DENY, id="account"),
+    ],
+)
+def test_a_service_is_allowed_only_where_a_statement_names_it(
+    principal: Any, decision: Decision
+) -> None:
+    """No identity policy speaks for a service: the resource policy must name it (or everyone);
+    the account principal, which delegates to IAM for users and roles, does not."""
+    document = policy(allow("s3:PutObject", f"{LAKE}/*", Principal=principal))
+    assert evaluate_service(TRAIL, "s3:PutObject", f"{LAKE}/a", document, SOURCE) is decision
+
+
+def test_a_service_statement_holds_only_under_its_conditions() -> None:
+    """A statement scoped to the account (aws:SourceAccount) admits that account's requests
+    only; a deny naming everyone wins."""
+    scoped = allow(
+        "kms:GenerateDataKey*",
+        Principal={"Service": TRAIL},
+        Condition={"StringEquals": {"aws:SourceAccount": ACCOUNT}},
+    )
+    document = policy(scoped)
+    assert evaluate_service(TRAIL, "kms:GenerateDataKey", "k", document, SOURCE) is Decision.ALLOW
+    other = {"aws:sourceaccount": ("210987654321",)}
+    assert evaluate_service(TRAIL, "kms:GenerateDataKey", "k", document, other) is (
+        Decision.IMPLICIT_DENY
+    )
+    denied = policy(scoped, deny("kms:*", Principal="*"))
+    assert evaluate_service(TRAIL, "kms:GenerateDataKey", "k", denied, SOURCE) is (
+        Decision.EXPLICIT_DENY
     )

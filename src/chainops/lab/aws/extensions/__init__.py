@@ -144,6 +144,23 @@ GAPS: tuple[Gap, ...] = (
         "of a batch's records fail with FailedRecordCount set; switched over HTTP at run time",
     ),
     Gap(
+        service="all",
+        api="any operation of any service (S3 PutObject, every DynamoDB call...): fault "
+        "injection (/moto-api/chainops/faults)",
+        moto="no way to make a service fail",
+        lab="the next N calls, or every call for a number of seconds, answer an error code "
+        "and HTTP status (throttling or 5xx) in the service's protocol, writing nothing; "
+        "never a refused connection (one port serves every service)",
+    ),
+    Gap(
+        service="kinesis",
+        api="retention: records older than RetentionPeriodHours",
+        moto="never trimmed: a consumer cannot fall behind the trim horizon",
+        lab="POST /moto-api/chainops/kinesis/trim expires a stream's records older than a "
+        "given age (default all) as the trim horizon does: TRIM_HORIZON and iterators after "
+        "a trimmed number read on from the oldest record left, numbering continues",
+    ),
+    Gap(
         service="kinesis",
         api="PutRecords / PutRecord limits",
         moto="5 MiB total checked before the 1 MiB record size, partition key counted into "
@@ -292,6 +309,25 @@ GAPS: tuple[Gap, ...] = (
         "Kinesis, SQS, S3 or DynamoDB is checked too (the caller's kms action with "
         "kms:ViaService, against the key policy)",
     ),
+    Gap(
+        service="cloudtrail",
+        api="CreateTrail, UpdateTrail: the bucket policy and the KMS key policy",
+        moto="only the bucket's existence checked: a trail whose bucket or key CloudTrail may "
+        "not use is accepted",
+        lab="refused as AWS refuses it: the bucket policy must allow cloudtrail.amazonaws.com "
+        "GetBucketAcl and PutObject under [prefix/]AWSLogs/<account>/ "
+        "(InsufficientS3BucketPolicyException), the key must exist (KmsKeyNotFoundException) "
+        "and its policy allow CloudTrail GenerateDataKey (InsufficientEncryptionPolicyException), "
+        "each evaluated with the context CloudTrail sends",
+    ),
+    Gap(
+        service="cloudtrail",
+        api="DeleteTrail by ARN",
+        moto="deletes only by name and answers success for anything else: a destroy by ARN "
+        "(the AWS provider's id) leaves the trail",
+        lab="the trail named or given by ARN is deleted; an unknown one answers "
+        "TrailNotFoundException",
+    ),
 )
 
 _installed: list[str] = []
@@ -305,6 +341,8 @@ def install() -> None:
         app_scaling_actions,
         application_autoscaling,
         autoscaling_policies,
+        cloudtrail_delete,
+        cloudtrail_delivery,
         cloudwatch_alarms,
         cloudwatch_percentiles,
         ec2_launch_template_profile,
@@ -313,6 +351,7 @@ def install() -> None:
         ecs,
         elasticache,
         elasticache_parameter_groups,
+        faults,
         iam_enforcement,
         kinesis,
         kinesis_tags,
@@ -347,8 +386,11 @@ def install() -> None:
         sqs_metrics,
         ec2_network_acls,
         iam_enforcement,
+        faults,
         app_scaling_actions,
         ec2_launch_template_profile,
+        cloudtrail_delivery,
+        cloudtrail_delete,
     ):
         extension.install()
         _installed.append(extension.__name__.rsplit(".", 1)[1].rstrip("_"))

@@ -520,6 +520,11 @@ def _service_exception() -> type[Exception]:
     return type("LabRefusal", (ServiceException,), {"__module__": __name__})
 
 
+def service_error(response: Any, code: str, message: str, status: int) -> HTTPException:
+    """An error answer in the request's protocol, to raise from the authorisation hook."""
+    return _error(response, _Refusal(code, message, status))
+
+
 def _error(response: Any, refusal: _Refusal) -> _Denied:
     """The refusal as the service answers it: S3's XML, or the protocol the caller spoke."""
     if response.service_name == "s3":

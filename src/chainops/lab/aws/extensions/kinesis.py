@@ -1,8 +1,8 @@
-"""Kinesis: throughput faults injected at run time, AWS's PutRecords limits, SubscribeToShard.
+"""Kinesis: throughput faults, AWS's PutRecords limits, SubscribeToShard, retention's trim.
 
-Faults: ``POST /moto-api/chainops/faults`` with a JSON body adds one, ``GET`` lists them,
-``DELETE`` clears them (all, or one with ``?id=``); a lab reset clears them too. A fault makes
-the next ``count`` matching PutRecord/PutRecords calls (every call when ``count`` is null)
+Faults (the registry and API are ``chainops.lab.aws.extensions.faults``): a ``kinesis``
+fault on PutRecord or PutRecords makes the next ``count`` matching calls (every call when
+``count`` is null)
 
 - ``"mode": "fail"``: fail entirely with ``ProvisionedThroughputExceededException`` (HTTP
   400), writing nothing; or
@@ -31,6 +31,13 @@ SubscribeToShard (enhanced fan-out) was missing. The lab answers with one
 SubscribeToShardEvent holding the records after the starting position (up to 10,000) and its
 ContinuationSequenceNumber, then ends the stream: AWS keeps a subscription open for up to five
 minutes, a consumer resubscribes either way.
+
+Retention: moto keeps every record for ever, whatever RetentionPeriodHours says, so a
+consumer's outage past retention cannot happen. ``POST /moto-api/chainops/kinesis/trim`` with
+``{"stream": name, "older_than_seconds": s}`` (default 0: every record) expires the records
+that arrived more than ``s`` seconds ago, in every shard, as the trim horizon passing them
+does on AWS: TRIM_HORIZON then starts at the oldest record left, an iterator after a trimmed
+sequence number reads on from there, and new records keep their shard's numbering.
 """
 
 from __future__ import annotations
@@ -38,103 +45,20 @@ from __future__ import annotations
 import base64
 import bisect
 import functools
-import itertools
 import json
 import math
 import threading
-import urllib.parse
-from dataclasses import asdict, dataclass, field
+import time
 from typing import Any
 
+from chainops.lab.aws.extensions.faults import take_fault
 from chainops.lab.aws.extensions.locking import serialise
 
-OPERATIONS = ("PutRecord", "PutRecords")
-MODES = ("fail", "partial")
 THROUGHPUT_EXCEEDED = "ProvisionedThroughputExceededException"
 MAX_RECORDS = 500
 MAX_RECORD_BYTES = 1024 * 1024
 MAX_BATCH_BYTES = 5 * 1024 * 1024
 SUBSCRIBE_BATCH = 10_000
-
-
-@dataclass
-class Fault:
-    """One injected fault, as POSTed (with defaults) and listed."""
-
-    operation: str
-    mode: str = "fail"
-    count: int | None = 1
-    fraction: float = 0.5
-    stream: str | None = None
-    error: str = THROUGHPUT_EXCEEDED
-    id: str = ""
-    triggered: int = field(default=0)
-
-
-_faults: list[Fault] = []
-_lock = threading.Lock()
-_ids = itertools.count(1)
-
-
-def parse_fault(body: dict[str, Any]) -> Fault:
-    """A Fault from a request body; ValueError says what is wrong with it."""
-    unknown = set(body) - {"operation", "mode", "count", "fraction", "stream", "error"}
-    if unknown:
-        raise ValueError(f"unknown fields: {sorted(unknown)}")
-    fault = Fault(
-        operation=str(body.get("operation", "")),
-        mode=str(body.get("mode", "fail")),
-        count=None if body.get("count", 1) is None else int(body.get("count", 1)),
-        fraction=float(body.get("fraction", 0.5)),
-        stream=body.get("stream"),
-        error=str(body.get("error", THROUGHPUT_EXCEEDED)),
-    )
-    if fault.operation not in OPERATIONS:
-        raise ValueError(f"operation must be one of {OPERATIONS}")
-    if fault.mode not in MODES:
-        raise ValueError(f"mode must be one of {MODES}")
-    if fault.mode == "partial" and fault.operation != "PutRecords":
-        raise ValueError("mode partial applies to PutRecords only")
-    if fault.count is not None and fault.count < 1:
-        raise ValueError("count must be at least 1, or null for every call")
-    if not 0 < fault.fraction <= 1:
-        raise ValueError("fraction must be in (0, 1]")
-    return fault
-
-
-def add_fault(fault: Fault) -> Fault:
-    with _lock:
-        fault.id = f"fault-{next(_ids)}"
-        _faults.append(fault)
-    return fault
-
-
-def clear_faults(fault_id: str | None = None) -> int:
-    """Remove one fault (by id) or all; the number removed."""
-    with _lock:
-        before = len(_faults)
-        _faults[:] = [f for f in _faults if fault_id is not None and f.id != fault_id]
-        return before - len(_faults)
-
-
-def list_faults() -> list[dict[str, Any]]:
-    with _lock:
-        return [asdict(fault) for fault in _faults]
-
-
-def take_fault(operation: str, stream: str | None) -> Fault | None:
-    """The first fault matching a call, used up by it."""
-    with _lock:
-        for fault in _faults:
-            if fault.operation != operation or (fault.stream and fault.stream != stream):
-                continue
-            fault.triggered += 1
-            if fault.count is not None:
-                fault.count -= 1
-                if fault.count == 0:
-                    _faults.remove(fault)
-            return fault
-    return None
 
 
 def failing_indexes(size: int, fraction: float) -> set[int]:
@@ -233,12 +157,79 @@ def _get_records(self: Any, last_sequence_id: str, limit: int | None) -> tuple[l
 
 
 def _max_sequence_number(self: Any) -> int:
-    """moto's copies every key to read the last one, so each put cost the shard's length."""
-    return int(next(reversed(self.records))) if self.records else 0
+    """moto's copies every key to read the last one, so each put cost the shard's length.
+
+    A shard trimmed empty keeps counting from its last number, as AWS never reuses one.
+    """
+    if self.records:
+        return int(next(reversed(self.records)))
+    return int(getattr(self, _TRIMMED_THROUGH, 0))
+
+
+def _put_record(self: Any, partition_key: str, data: str, explicit_hash_key: str) -> str:
+    """moto's, numbering from the last number ever given (0 only for a new shard)."""
+    from moto.kinesis.models import Record
+
+    sequence_number = _max_sequence_number(self) + 1
+    self.records[sequence_number] = Record(partition_key, data, sequence_number, explicit_hash_key)
+    return str(sequence_number)
 
 
 def _min_sequence_number(self: Any) -> int:
     return int(next(iter(self.records))) if self.records else 0
+
+
+# A shard's highest trimmed sequence number, kept on moto's Shard.
+_TRIMMED_THROUGH = "chainops_trimmed_through"
+
+
+def trim(shard: Any, horizon: float) -> tuple[int, int] | None:
+    """Expire a shard's records that arrived before ``horizon`` (epoch seconds), as retention
+    does; the first and last sequence numbers removed, or None."""
+    with _shard_lock:
+        expired = [n for n, record in shard.records.items() if record.created_at < horizon]
+        if not expired:
+            return None
+        for number in expired:
+            del shard.records[number]
+        setattr(shard, _TRIMMED_THROUGH, max(int(expired[-1]), _max_sequence_number(shard)))
+        return int(expired[0]), int(expired[-1])
+
+
+def _streams(name: str) -> list[Any]:
+    from moto.kinesis.models import kinesis_backends
+
+    return [
+        backend.streams[name]
+        for regions in kinesis_backends.values()
+        for backend in regions.values()
+        if name in backend.streams
+    ]
+
+
+def _trim_route(request: Any, full_url: str, headers: Any) -> tuple[int, dict[str, str], str]:
+    """POST {"stream": name, "older_than_seconds": 0}: retention passes over the stream now."""
+    json_type = {"Content-Type": "application/json"}
+    if request.method != "POST":
+        return 405, json_type, json.dumps({"error": "use POST"})
+    try:
+        raw = request.get_data() if hasattr(request, "get_data") else request.data
+        body = json.loads(raw or b"{}")
+        name = str(body["stream"])
+        age = float(body.get("older_than_seconds", 0))
+    except (ValueError, TypeError, KeyError) as error:
+        return 400, json_type, json.dumps({"error": f"bad trim request: {error!r}"})
+    streams = _streams(name)
+    if not streams:
+        return 404, json_type, json.dumps({"error": f"no stream {name}"})
+    horizon = time.time() - age
+    trimmed = {}
+    for stream in streams:
+        for shard in stream.shards.values():
+            removed = trim(shard, horizon)
+            if removed is not None:
+                trimmed[shard.shard_id] = [str(removed[0]), str(removed[1])]
+    return 200, json_type, json.dumps({"trimmed": trimmed})
 
 
 def _put_records_with_faults(original: Any) -> Any:
@@ -253,7 +244,7 @@ def _put_records_with_faults(original: Any) -> Any:
         self.kinesis_backend.describe_stream(
             stream_arn=self._get_param("StreamARN"), stream_name=self._get_param("StreamName")
         )
-        fault = take_fault("PutRecords", stream)
+        fault = take_fault("kinesis", "PutRecords", stream)
         if fault is not None and fault.mode == "fail":
             raise _throughput_error(stream, self.current_account, fault.error)
         failing = failing_indexes(len(records), fault.fraction) if fault else set()
@@ -292,7 +283,7 @@ def _put_record_with_faults(original: Any) -> Any:
         self.kinesis_backend.describe_stream(
             stream_arn=self._get_param("StreamARN"), stream_name=self._get_param("StreamName")
         )
-        fault = take_fault("PutRecord", stream)
+        fault = take_fault("kinesis", "PutRecord", stream)
         if fault is not None:
             raise _throughput_error(stream, self.current_account, fault.error)
         return original(self)
@@ -337,45 +328,14 @@ def last_sequence(iterator: str) -> int:
     return int(decompose_shard_iterator(iterator)[2])
 
 
-def _faults_route(request: Any, full_url: str, headers: Any) -> tuple[int, dict[str, str], str]:
-    json_type = {"Content-Type": "application/json"}
-    if request.method == "GET":
-        return 200, json_type, json.dumps({"faults": list_faults()})
-    if request.method == "DELETE":
-        query = urllib.parse.parse_qs(urllib.parse.urlsplit(full_url).query)
-        ids = query.get("id") or []
-        removed = clear_faults(ids[0] if ids else None)
-        return 200, json_type, json.dumps({"removed": removed})
-    if request.method == "POST":
-        try:
-            raw = request.get_data() if hasattr(request, "get_data") else request.data
-            body = json.loads(raw or b"{}")
-            if not isinstance(body, dict):
-                raise ValueError("the body must be a JSON object")
-            fault = add_fault(parse_fault(body))
-        except (ValueError, TypeError) as error:
-            return 400, json_type, json.dumps({"error": str(error)})
-        return 201, json_type, json.dumps(asdict(fault))
-    return 405, json_type, json.dumps({"error": "use GET, POST or DELETE"})
-
-
-def _reset_clears_faults(original: Any) -> Any:
-    @functools.wraps(original)
-    def reset(self: Any) -> None:
-        original(self)
-        clear_faults()
-
-    return reset
-
-
 def install() -> None:
     from moto.kinesis.models import Shard
     from moto.kinesis.responses import KinesisResponse
     from moto.moto_api._internal import urls
-    from moto.moto_api._internal.models import MotoAPIBackend
 
     Shard.get_records = _get_records
     Shard.get_max_sequence_number = _max_sequence_number
+    Shard.put_record = _put_record
     Shard.get_min_sequence_number = _min_sequence_number
     serialise(
         Shard,
@@ -385,5 +345,4 @@ def install() -> None:
     KinesisResponse.put_records = _put_records_with_faults(KinesisResponse.put_records)
     KinesisResponse.put_record = _put_record_with_faults(KinesisResponse.put_record)
     KinesisResponse.subscribe_to_shard = _subscribe_to_shard
-    MotoAPIBackend.reset = _reset_clears_faults(MotoAPIBackend.reset)
-    urls.url_paths["{0}/moto-api/chainops/faults$"] = _faults_route
+    urls.url_paths["{0}/moto-api/chainops/kinesis/trim$"] = _trim_route

@@ -260,3 +260,33 @@ def evaluate(
     else:
         allowed = identity.allow or resource.allow
     return Decision.ALLOW if allowed else Decision.IMPLICIT_DENY
+
+
+def _names_service(statement: Mapping[str, Any], service: str) -> bool:
+    principal = statement.get("Principal")
+    if principal == "*":
+        return True
+    if not isinstance(principal, Mapping):
+        return False
+    return service in _as_list(principal.get("Service")) or "*" in _as_list(principal.get("AWS"))
+
+
+def evaluate_service(
+    service: str,
+    action: str,
+    resource: str,
+    policy: Mapping[str, Any] | None,
+    context: Mapping[str, tuple[str, ...]],
+) -> Decision:
+    """The decision of a resource policy on a request an AWS service makes as its service
+    principal (CloudTrail delivering to a bucket with a key): no identity policy speaks for a
+    service, so only statements naming it (or everyone) count."""
+    request = Request(Caller(arn=service, account=""), action, resource, context)
+    allow = deny = False
+    for statement in _statements(policy or {}):
+        if _names_service(statement, service) and _statement_covers(statement, request):
+            deny = deny or statement.get("Effect") == "Deny"
+            allow = allow or statement.get("Effect") == "Allow"
+    if deny:
+        return Decision.EXPLICIT_DENY
+    return Decision.ALLOW if allow else Decision.IMPLICIT_DENY

@@ -49,6 +49,10 @@ from ansible.utils.display import Display
 
 display = Display()
 
+# podman exec's own failures are 125 and up (125; 255 for a container that is not running),
+# as is a process killed by a signal (128 + N: 137 when the container was killed under it).
+PODMAN_OWN_OR_SIGNAL = 125
+
 
 class Connection(ConnectionBase):
     """One `podman exec` per command; modules on stdin when pipelining."""
@@ -83,7 +87,21 @@ class Connection(ConnectionBase):
         if in_data is not None:
             argv.append("-i")  # without it podman exec gives the process no standard input
         argv += self._user()
-        return self._podman(*argv, self._container, *shlex.split(cmd), in_data=in_data)
+        result = self._podman(*argv, self._container, *shlex.split(cmd), in_data=in_data)
+        if result[0] >= PODMAN_OWN_OR_SIGNAL and not self._running():
+            # A host that is gone is unreachable, as an EC2 instance that died is over SSH,
+            # not a module that failed: Ansible then reports it so and runs no rescue on it.
+            raise AnsibleConnectionFailure(
+                f"lab host {self._container} is not running (podman exec exited"
+                f" {result[0]}: {to_text(result[2]).strip() or 'killed'})"
+            )
+        return result
+
+    def _running(self) -> bool:
+        status, out, _err = self._podman(
+            "container", "inspect", "--format", "{{.State.Running}}", self._container
+        )
+        return status == 0 and out.strip() == b"true"
 
     @ensure_connect
     def put_file(self, in_path: str, out_path: str) -> None:
