@@ -8,7 +8,8 @@ import re
 from chainops.paths import REPO_ROOT
 from chainops.rpcgateway.config import GatewayConfig
 from chainops.rpcgateway.meter import REQUEST_LATENCY, REQUESTS_PER_SECOND
-from tests.pipeline.test_stack_metrics import _alarm, _stack_local
+from tests.helpers import stack_alarm_body as _alarm
+from tests.helpers import stack_local as _stack_local
 
 NAMESPACE = GatewayConfig.model_fields["metrics_namespace"].default
 FLEET_VARIABLES = REPO_ROOT / "terraform" / "modules" / "rpc_fleet" / "variables.tf"

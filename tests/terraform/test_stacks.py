@@ -402,7 +402,9 @@ def test_data_lake_tiers_and_alarms(deployment: Deployment) -> None:
     alarms = deployment.client("cloudwatch").describe_alarms(
         AlarmNames=list(out["alarm_names"].values())
     )["MetricAlarms"]
-    assert len(alarms) == 4
+    assert len(alarms) == 5
+    (lost,) = [a for a in alarms if a["MetricName"] == consumer_metrics.LOST_RANGES]
+    assert lost["Threshold"] == 0
     assert all(a["AlarmActions"] == [out["alarm_topic_arn"]] for a in alarms)
     (backlog,) = [a for a in alarms if a["MetricName"] == consumer_metrics.MILLIS_BEHIND_LATEST]
     assert backlog["Threshold"] == 60000
