@@ -13,26 +13,11 @@ import pytest
 from chainops.lab.aws import clients
 from chainops.lab.settings import LAB_ACCESS_KEY, LAB_SECRET_KEY, LabSettings
 from tests.helpers import run_playbook
-from tests.terraform.harness import STACKS, Deployment, inventory_inputs
+from tests.terraform.harness import STACKS, Deployment, lab_stack_header
 
-# The lab inventory's retries: a dropped connection is retried, as the stacks do.
-LAB_MAX_RETRIES = inventory_inputs("lab")["aws_provider"]["max_retries"]
-STACK = """
-terraform {
-  required_version = ">= 1.6"
-  required_providers {
-    aws = { source = "hashicorp/aws", version = ">= 5.0" }
-  }
-}
-
-provider "aws" {
-  region                      = "us-east-1"
-  max_retries                 = %(max_retries)d
-  s3_use_path_style           = true
-  skip_credentials_validation = true
-  skip_requesting_account_id  = true
-}
-
+STACK = (
+    lab_stack_header()
+    + """
 variable "bucket" {
   description = "Name of the bucket."
   type        = string
@@ -47,6 +32,7 @@ output "bucket" {
   value       = aws_s3_bucket.this.id
 }
 """
+)
 
 # The role on one stack, as the provision phase runs it; everything it is given is an extra var.
 PLAY = """
@@ -87,7 +73,7 @@ PLAY = """
 @pytest.fixture
 def stack(tmp_path: Path) -> Path:
     (tmp_path / "buckets").mkdir()
-    (tmp_path / "buckets" / "versions.tf").write_text(STACK % {"max_retries": LAB_MAX_RETRIES})
+    (tmp_path / "buckets" / "versions.tf").write_text(STACK)
     (tmp_path / "play.yml").write_text(PLAY)
     return tmp_path
 

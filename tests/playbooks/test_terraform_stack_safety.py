@@ -1,13 +1,15 @@
 """terraform_stack's safety against the test lab: a stack handling a secret, run the way CI runs
 it (`chainops run`, through ansible-runner, `--check` with diffs, then applied), never prints the
 secret nor leaves it in the runner's artifacts or a plan file; a second run on a locked state
-waits the bounded lock timeout, then fails saying so, and changes nothing."""
+waits the bounded lock timeout, then fails saying so, and changes nothing; an AWS endpoint cut
+in the middle of an apply fails the run naming the cause, and the next run converges."""
 
 from __future__ import annotations
 
 import fcntl
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -19,30 +21,18 @@ import pytest
 
 from chainops.lab.aws import clients
 from chainops.lab.settings import LabSettings
-from tests.terraform.harness import inventory_inputs
+from tests.endpoint_cut import endpoint_cut
+from tests.terraform.harness import lab_stack_header
 
 CHAINOPS = Path(sys.executable).parent / "chainops"
-LAB_MAX_RETRIES = inventory_inputs("lab")["aws_provider"]["max_retries"]
 WORKSPACE = "lab"
 
 # What the core stack does with the Redis AUTH token: a value read from Secrets Manager flows
 # into a resource's sensitive argument (here an SSM SecureString) and a sensitive output. Its
 # state is local (terraform.tfstate.d/<workspace>), locked as Terraform locks it: by fcntl.
-STACK = """
-terraform {
-  required_version = ">= 1.6"
-  required_providers {
-    aws = { source = "hashicorp/aws", version = ">= 5.0" }
-  }
-}
-
-provider "aws" {
-  region                      = "us-east-1"
-  max_retries                 = %(max_retries)d
-  skip_credentials_validation = true
-  skip_requesting_account_id  = true
-}
-
+STACK = (
+    lab_stack_header()
+    + """
 variable "secret_id" {
   description = "The Secrets Manager secret holding the token."
   type        = string
@@ -69,6 +59,7 @@ output "parameter" {
   value       = aws_ssm_parameter.token.name
 }
 """
+)
 
 PLAY = """
 - name: One stack with a secret
@@ -85,7 +76,7 @@ PLAY = """
       ansible.builtin.include_role:
         name: chainops.platform.terraform_stack
       vars:
-        terraform_stack_name: secrets
+        terraform_stack_name: "{{ stack | default('secrets') }}"
         terraform_stack_stacks_dir: "{{ stacks_dir }}"
         terraform_stack_workspace: lab
         terraform_stack_variables: {secret_id: "{{ secret_id }}"}
@@ -93,12 +84,41 @@ PLAY = """
         terraform_stack_lock_timeout: "{{ lock_timeout | default(300) }}"
 """
 
+# Three resources made one after another, so that an endpoint cut after the second's create
+# leaves the first applied, the second in the middle and the third not started.
+CHAIN = (
+    lab_stack_header()
+    + "".join(
+        f"""
+resource "aws_ssm_parameter" "{name}" {{
+  name       = "/chainops-test/${{var.secret_id}}/{name}"
+  type       = "String"
+  value      = "{name}"
+  depends_on = [{after}]
+}}
+"""
+        for name, after in (
+            ("first", ""),
+            ("second", "aws_ssm_parameter.first"),
+            ("third", "aws_ssm_parameter.second"),
+        )
+    )
+    + """
+variable "secret_id" {
+  description = "Names the parameters."
+  type        = string
+}
+"""
+)
+
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """The stack, the play and an inventory of the controller, in a directory of their own."""
     (tmp_path / "secrets").mkdir()
-    (tmp_path / "secrets" / "versions.tf").write_text(STACK % {"max_retries": LAB_MAX_RETRIES})
+    (tmp_path / "secrets" / "versions.tf").write_text(STACK)
+    (tmp_path / "chain").mkdir()
+    (tmp_path / "chain" / "versions.tf").write_text(CHAIN)
     (tmp_path / "play.yml").write_text(PLAY)
     (tmp_path / "hosts.yml").write_text(
         "local:\n  hosts:\n    localhost:\n      ansible_connection: local\n"
@@ -119,7 +139,12 @@ def secret(lab: LabSettings) -> Iterator[tuple[str, str]]:
 
 
 def _run(
-    project: Path, lab: LabSettings, secret_id: str, *args: str, **extra: object
+    project: Path,
+    lab: LabSettings,
+    secret_id: str,
+    *args: str,
+    endpoint: str | None = None,
+    **extra: object,
 ) -> subprocess.CompletedProcess[str]:
     """`chainops run` as CI runs it; Python's and Ansible's temp files in the project's tmp/."""
     extra_vars = project / "extra.json"
@@ -128,7 +153,11 @@ def _run(
             {
                 "stacks_dir": str(project),
                 "secret_id": secret_id,
-                "lab_env": {**lab.aws_env(), "TF_INPUT": "0"},
+                "lab_env": {
+                    **lab.aws_env(),
+                    "AWS_ENDPOINT_URL": endpoint or lab.endpoint,
+                    "TF_INPUT": "0",
+                },
                 **extra,
             }
         )
@@ -218,3 +247,52 @@ def test_a_locked_state_is_waited_for_then_refused(
     assert again.returncode == 0, again.stdout[-4000:]
     value = ssm.get_parameter(Name=name, WithDecryption=True)["Parameter"]["Value"]
     assert value == "rotated-token-value"
+
+
+def test_an_endpoint_cut_mid_apply_fails_the_run_and_the_next_run_converges(
+    lab: LabSettings, project: Path, secret: tuple[str, str]
+) -> None:
+    """The AWS endpoint goes away right after the second of three chained creates is answered:
+    the provider's retries run out, the run fails naming the stack and the lost connection, the
+    state keeps what was made (no orphan for the next run to trip on), and once the endpoint is
+    back the same run converges: all three exist and a further run changes nothing."""
+    secret_id, _ = secret
+    ssm = clients.client(lab, "ssm")
+    names = [f"/chainops-test/{secret_id}/{name}" for name in ("first", "second", "third")]
+
+    def second_created(method: str, _path: str, headers: dict[str, str], body: bytes) -> bool:
+        target = {k.lower(): v for k, v in headers.items()}.get("x-amz-target", "")
+        return target.endswith(".PutParameter") and names[1].encode() in body
+
+    with endpoint_cut(lab.host, lab.port, second_created) as front:
+        cut = _run(project, lab, secret_id, endpoint=front.endpoint, stack="chain")
+        assert front.cut.is_set()  # the cut did happen mid-apply
+        assert front.refused > 0
+        message = " ".join(cut.stdout.split())
+        assert cut.returncode != 0, message[-3000:]
+        assert (
+            "Terraform apply of stack chain (lab) failed (what it applied before failing is in "
+            "the state" in message
+        ), message[-3000:]
+        assert "EOF" in message or "connection reset" in message, message[-3000:]
+        made = ssm.describe_parameters(
+            ParameterFilters=[{"Key": "Name", "Option": "BeginsWith", "Values": [names[0][:-5]]}]
+        )["Parameters"]
+        assert sorted(p["Name"] for p in made) == sorted(names[:2])
+        state = json.loads(
+            (
+                project / "chain" / "terraform.tfstate.d" / WORKSPACE / "terraform.tfstate"
+            ).read_text()
+        )
+        assert {r["name"] for r in state["resources"]} >= {"first", "second"}
+
+        front.restore()
+        again = _run(project, lab, secret_id, endpoint=front.endpoint, stack="chain")
+        assert again.returncode == 0, again.stdout[-4000:]
+        for name in names:
+            assert ssm.get_parameter(Name=name)["Parameter"]["Name"] == name
+        settled = _run(project, lab, secret_id, endpoint=front.endpoint, stack="chain")
+        assert settled.returncode == 0, settled.stdout[-4000:]
+        assert re.search(r"localhost\s*: ok=\d+\s+changed=0 ", settled.stdout), settled.stdout[
+            -2000:
+        ]

@@ -33,6 +33,20 @@ class TerraformError(AssertionError):
     """A Terraform command failed; the message carries its output."""
 
 
+# Progress lines that fill a long apply's output and push its errors out of a report's excerpt.
+_PROGRESS = re.compile(r": (Still \w+\.\.\.|Creating\.\.\.|Destroying\.\.\.|Reading\.\.\.)")
+
+
+def _failure(what: str, result: subprocess.CompletedProcess[str]) -> TerraformError:
+    """Terraform's errors (stderr) first, then the end of its output without progress lines:
+    a report that keeps only the message's start still says why."""
+    output = "\n".join(line for line in result.stdout.splitlines() if not _PROGRESS.search(line))
+    return TerraformError(
+        f"{what} exited {result.returncode}:\n{result.stderr[-6000:]}\n"
+        f"--- output (progress lines left out) ---\n{output[-6000:]}"
+    )
+
+
 # The lab inventory's stacks take the lab AWS's region and credentials from chainops_lab_aws
 # (group_vars/all/main.yml, read from aws_ec2.yml); outside Ansible these references are all the
 # harness resolves. Any other template left in an input fails in Stack.write_inputs.
@@ -67,6 +81,28 @@ def inventory_inputs(environment: str) -> dict[str, Any]:
     data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
     resolved: dict[str, Any] = _resolve(data["chainops_terraform"], _lab_aws(environment))
     return resolved
+
+
+def lab_stack_header() -> str:
+    """The terraform and provider blocks of a small stack a test writes for itself, with the lab
+    inventory's retries (a dropped connection is retried, as the real stacks do)."""
+    max_retries = inventory_inputs("lab")["aws_provider"]["max_retries"]
+    return f"""
+terraform {{
+  required_version = ">= 1.6"
+  required_providers {{
+    aws = {{ source = "hashicorp/aws", version = ">= 5.0" }}
+  }}
+}}
+
+provider "aws" {{
+  region                      = "us-east-1"
+  max_retries                 = {max_retries}
+  s3_use_path_style           = true
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+}}
+"""
 
 
 def lab_backend_config(
@@ -139,10 +175,7 @@ class Stack:
             check=False,
         )
         if check and result.returncode != 0:
-            raise TerraformError(
-                f"terraform {' '.join(args)} in {self.name} exited {result.returncode}:\n"
-                f"{result.stdout[-6000:]}\n{result.stderr[-6000:]}"
-            )
+            raise _failure(f"terraform {' '.join(args)} in {self.name}", result)
         return result
 
     def init(self, backend_config: str | None = None) -> None:
@@ -186,10 +219,7 @@ class Stack:
             self.tf("force-unlock", "-force", stale.group(1))
             result = self.tf(*args, check=False)
         if result.returncode != 0:
-            raise TerraformError(
-                f"terraform destroy in {self.name} exited {result.returncode}:\n"
-                f"{result.stdout[-6000:]}\n{result.stderr[-6000:]}"
-            )
+            raise _failure(f"terraform destroy in {self.name}", result)
 
     def outputs(self) -> dict[str, Any]:
         raw = json.loads(self.tf("output", "-json", "-no-color").stdout)
