@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from typing import Any
 
 import boto3
@@ -13,7 +15,7 @@ from botocore.exceptions import ClientError
 
 from chainops.errors import LabError
 from chainops.lab.aws import faults
-from chainops.lab.aws.extensions.kinesis import failing_indexes
+from chainops.lab.aws.extensions.kinesis import _data_length, failing_indexes
 from chainops.lab.settings import LAB_ACCESS_KEY, LAB_SECRET_KEY, LabSettings
 
 STREAM = "chain-events"
@@ -197,3 +199,37 @@ def test_concurrent_puts_lose_nothing_and_reads_page_in_order(kinesis: Any) -> N
     assert numbers == sorted(numbers)
     assert len(set(numbers)) == len(numbers) == writers * batches * size
     assert len({record["Data"] for record in seen}) == writers * batches * size
+
+
+def test_get_records_answers_what_was_put_in_awss_shape(kinesis: Any) -> None:
+    """The lab writes GetRecords' answer itself: every byte value and each base64 padding comes
+    back as put, with the key, a string sequence number, an arrival time to the millisecond
+    and MillisBehindLatest."""
+    blobs = [bytes(range(256)), b"a", b"ab", b"abc", b"\x00" * 1000]
+    before = datetime.now(UTC).replace(microsecond=0)
+    kinesis.put_records(
+        StreamName=STREAM,
+        Records=[{"Data": b, "PartitionKey": f"k{i}"} for i, b in enumerate(blobs)],
+    )
+    shard = kinesis.list_shards(StreamName=STREAM)["Shards"][0]["ShardId"]
+    iterator = kinesis.get_shard_iterator(
+        StreamName=STREAM, ShardId=shard, ShardIteratorType="TRIM_HORIZON"
+    )["ShardIterator"]
+    answer = kinesis.get_records(ShardIterator=iterator, Limit=3)
+    more = kinesis.get_records(ShardIterator=answer["NextShardIterator"])
+    records = answer["Records"] + more["Records"]
+    assert [r["Data"] for r in records] == blobs
+    assert [r["PartitionKey"] for r in records] == [f"k{i}" for i in range(len(blobs))]
+    assert all(isinstance(r["SequenceNumber"], str) for r in records)
+    for record in records:
+        arrived = record["ApproximateArrivalTimestamp"]
+        assert before <= arrived <= datetime.now(UTC)
+        assert arrived.microsecond % 1000 == 0
+    assert answer["MillisBehindLatest"] >= 0
+    assert more["MillisBehindLatest"] == 0
+
+
+@pytest.mark.parametrize("size", [0, 1, 2, 3, 4, 1000, 1024 * 1024])
+def test_data_length_counts_the_decoded_bytes(size: int) -> None:
+    encoded = base64.b64encode(b"x" * size)
+    assert _data_length(encoded) == _data_length(encoded.decode()) == size

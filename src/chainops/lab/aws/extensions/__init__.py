@@ -173,8 +173,9 @@ GAPS: tuple[Gap, ...] = (
         moto="a shard numbers records as max + 1 without a lock: concurrent puts overwrite each "
         "other (records lost); each put copies every sequence number to find the last, and "
         "GetRecords walks the shard from its start: both slow down as the stream grows",
-        lab="one lock serialises shard reads and writes; the last number is read off the "
-        "ordered dict's end; GetRecords bisects to its position",
+        lab="one lock serialises shard reads and writes (taken once a batch); the last number "
+        "is read off the ordered dict's end; GetRecords bisects a kept list of numbers and "
+        "writes its answer from the stored base64 (moto decoded and re-encoded every record)",
     ),
     Gap(
         service="kinesis",
@@ -328,6 +329,13 @@ GAPS: tuple[Gap, ...] = (
         lab="the trail named or given by ARN is deleted; an unknown one answers "
         "TrailNotFoundException",
     ),
+    Gap(
+        service="(server)",
+        api="request dispatch (every request)",
+        moto="lists its package directory and matches the host against every service's URL "
+        "patterns, under one lock, for each request: about a tenth of the lab's time",
+        lab="the service found once per host and kept (the answer depends on the host alone)",
+    ),
 )
 
 _installed: list[str] = []
@@ -345,6 +353,7 @@ def install() -> None:
         cloudtrail_delivery,
         cloudwatch_alarms,
         cloudwatch_percentiles,
+        dispatch,
         ec2_launch_template_profile,
         ec2_launch_template_tags,
         ec2_network_acls,
@@ -366,6 +375,7 @@ def install() -> None:
     )
 
     for extension in (
+        dispatch,
         placement_groups,
         application_autoscaling,
         rds,

@@ -24,8 +24,14 @@ number and one record overwrote the other (lost), and a GetRecords reading the s
 put added to it could fail with "dictionary changed size during iteration". The lab serialises
 each shard's writes and reads with one lock, as AWS's per-shard ordering implies. moto's
 GetRecords also walked the shard from its first record on every call, and each put copied every
-sequence number to find the last, so both grew with the stream's age: the lab bisects to a
-read's position and reads the last number off the ordered dict's end.
+sequence number to find the last, so both grew with the stream's age: the lab bisects a list of
+the shard's numbers it keeps beside the records and reads the last number off the ordered
+dict's end.
+
+Speed (`benchmarks/lab_aws.py`): a PutRecords batch takes the lock once, not once a record;
+records are stamped without rebuilding the epoch each; a record's size is read off its base64
+length; GetRecords and PutRecords answer in JSON written directly (orjson), the stored base64
+passed through where moto decoded each blob for its serializer to encode again.
 
 SubscribeToShard (enhanced fan-out) was missing. The lab answers with one
 SubscribeToShardEvent holding the records after the starting position (up to 10,000) and its
@@ -49,7 +55,10 @@ import json
 import math
 import threading
 import time
+from datetime import UTC, datetime
 from typing import Any
+
+import orjson
 
 from chainops.lab.aws.extensions.faults import take_fault
 from chainops.lab.aws.extensions.locking import serialise
@@ -85,8 +94,15 @@ def _stream_name(response: Any) -> str:
 
 
 def _data_length(data: Any) -> int:
-    # moto hands the blob over still base64-encoded (str or bytes).
-    return len(base64.b64decode(data or b""))
+    """The decoded size of a blob moto hands over still base64-encoded (str or bytes), from its
+    length: decoding each record only to count it was a tenth of PutRecords' time."""
+    if not data:
+        return 0
+    encoded = data.encode() if isinstance(data, str) else bytes(data)
+    encoded = encoded.rstrip(b"\n")
+    if len(encoded) % 4:  # not base64 as SDKs send it: decoding says what is wrong
+        return len(base64.b64decode(encoded))
+    return len(encoded) // 4 * 3 - (len(encoded) - len(encoded.rstrip(b"=")))
 
 
 def validate_put_records(records: list[dict[str, Any]]) -> None:
@@ -125,11 +141,14 @@ def write_records(
     """Store validated records as moto's PutRecords does, without its own size checks."""
     stream = backend.describe_stream(stream_arn=stream_arn, stream_name=stream_name)
     written = []
-    for record in records:
-        sequence_number, shard_id = stream.put_record(
-            record.get("PartitionKey"), record.get("ExplicitHashKey"), record.get("Data")
-        )
-        written.append({"SequenceNumber": sequence_number, "ShardId": shard_id})
+    # The batch takes the shards' lock once rather than once a record, as contended as that was
+    # (half of PutRecords' samples were threads waiting for it); the lock is reentrant.
+    with _shard_lock:
+        for record in records:
+            sequence_number, shard_id = stream.put_record(
+                record.get("PartitionKey"), record.get("ExplicitHashKey"), record.get("Data")
+            )
+            written.append({"SequenceNumber": sequence_number, "ShardId": shard_id})
     if records:
         backend._send_stream_metrics(
             stream.stream_name,
@@ -143,10 +162,26 @@ def write_records(
 _shard_lock = threading.RLock()
 
 
+# A shard's sequence numbers in order, kept on moto's Shard beside its dict of records.
+_NUMBERS = "chainops_numbers"
+
+
+def _numbers(shard: Any) -> list[int]:
+    """The shard's sequence numbers, ascending (the dict's insertion order). Puts append and
+    trims cut the front; a dict changed any other way (moto's resharding) no longer matches in
+    length and the list is rebuilt. Was: sorted afresh on every GetRecords, the lab's heaviest
+    frame once a stream held a backlog."""
+    numbers: list[int] | None = getattr(shard, _NUMBERS, None)
+    if numbers is None or len(numbers) != len(shard.records):
+        numbers = [int(number) for number in shard.records]
+        setattr(shard, _NUMBERS, numbers)
+    return numbers
+
+
 def _get_records(self: Any, last_sequence_id: str, limit: int | None) -> tuple[list[Any], int, int]:
     """moto's Shard.get_records (records after a sequence number), by bisection."""
     after = int(last_sequence_id)
-    numbers = sorted(self.records)  # already in order: timsort's linear pass
+    numbers = _numbers(self)
     start = bisect.bisect_right(numbers, after)
     chosen = numbers[start : start + limit if limit else None]
     if not chosen:
@@ -170,8 +205,10 @@ def _put_record(self: Any, partition_key: str, data: str, explicit_hash_key: str
     """moto's, numbering from the last number ever given (0 only for a new shard)."""
     from moto.kinesis.models import Record
 
+    numbers = _numbers(self)
     sequence_number = _max_sequence_number(self) + 1
     self.records[sequence_number] = Record(partition_key, data, sequence_number, explicit_hash_key)
+    numbers.append(sequence_number)
     return str(sequence_number)
 
 
@@ -187,13 +224,20 @@ def trim(shard: Any, horizon: float) -> tuple[int, int] | None:
     """Expire a shard's records that arrived before ``horizon`` (epoch seconds), as retention
     does; the first and last sequence numbers removed, or None."""
     with _shard_lock:
-        expired = [n for n, record in shard.records.items() if record.created_at < horizon]
-        if not expired:
+        numbers = _numbers(shard)
+        # Records arrive in order, so the expired ones are a prefix.
+        count = bisect.bisect_left(
+            numbers, True, key=lambda number: shard.records[number].created_at >= horizon
+        )
+        if not count:
             return None
+        expired = numbers[:count]
+        last_given = _max_sequence_number(shard)
         for number in expired:
             del shard.records[number]
-        setattr(shard, _TRIMMED_THROUGH, max(int(expired[-1]), _max_sequence_number(shard)))
-        return int(expired[0]), int(expired[-1])
+        del numbers[:count]
+        setattr(shard, _TRIMMED_THROUGH, max(expired[-1], last_given))
+        return expired[0], expired[-1]
 
 
 def _streams(name: str) -> list[Any]:
@@ -235,8 +279,6 @@ def _trim_route(request: Any, full_url: str, headers: Any) -> tuple[int, dict[st
 def _put_records_with_faults(original: Any) -> Any:
     @functools.wraps(original)
     def put_records(self: Any) -> Any:
-        from moto.core.responses import ActionResult
-
         records = list(self._get_param("Records") or [])
         validate_put_records(records)
         stream = _stream_name(self)
@@ -263,9 +305,52 @@ def _put_records_with_faults(original: Any) -> Any:
             else next(written)
             for i in range(len(records))
         ]
-        return ActionResult({"FailedRecordCount": len(failing), "Records": results})
+        return orjson.dumps({"FailedRecordCount": len(failing), "Records": results}).decode()
 
     return put_records
+
+
+def _arrival(record: Any) -> float:
+    """ApproximateArrivalTimestamp as moto's serializer writes it: epoch seconds, milliseconds
+    truncated; from the record's epoch seconds (exact to the microsecond), not its datetime."""
+    micros: int = round(record.created_at * 1_000_000)
+    return micros // 1000 / 1000
+
+
+_EPOCH = datetime(1970, 1, 1)  # moto's records hold naive UTC datetimes
+
+
+def _record_init(
+    self: Any, partition_key: str, data: str, sequence_number: int, explicit_hash_key: str
+) -> None:
+    """moto's Record.__init__, without building the epoch anew for every record."""
+    self.partition_key = partition_key
+    self.data = data
+    self.sequence_number = sequence_number
+    self.explicit_hash_key = explicit_hash_key
+    self.created_at_datetime = datetime.now(UTC).replace(tzinfo=None)
+    self.created_at = (self.created_at_datetime - _EPOCH).total_seconds()
+
+
+def _get_records_answer(self: Any) -> str:
+    """GetRecords written straight as JSON: the stored blob is already base64, as the answer
+    carries it. moto decoded every record and its serializer encoded it again, a third of a
+    GetRecords' time (`benchmarks/lab_aws.py --profile`)."""
+    next_iterator, records, behind = self.kinesis_backend.get_records(
+        self._get_param("StreamARN"), self._get_param("ShardIterator"), self._get_param("Limit")
+    )
+    data = [
+        {
+            "Data": record.data if isinstance(record.data, str) else record.data.decode(),
+            "PartitionKey": record.partition_key,
+            "SequenceNumber": str(record.sequence_number),
+            "ApproximateArrivalTimestamp": _arrival(record),
+        }
+        for record in records
+    ]
+    return orjson.dumps(
+        {"NextShardIterator": next_iterator, "Records": data, "MillisBehindLatest": behind}
+    ).decode()
 
 
 def _put_record_with_faults(original: Any) -> Any:
@@ -329,10 +414,11 @@ def last_sequence(iterator: str) -> int:
 
 
 def install() -> None:
-    from moto.kinesis.models import Shard
+    from moto.kinesis.models import Record, Shard
     from moto.kinesis.responses import KinesisResponse
     from moto.moto_api._internal import urls
 
+    Record.__init__ = _record_init
     Shard.get_records = _get_records
     Shard.get_max_sequence_number = _max_sequence_number
     Shard.put_record = _put_record
@@ -345,4 +431,5 @@ def install() -> None:
     KinesisResponse.put_records = _put_records_with_faults(KinesisResponse.put_records)
     KinesisResponse.put_record = _put_record_with_faults(KinesisResponse.put_record)
     KinesisResponse.subscribe_to_shard = _subscribe_to_shard
+    KinesisResponse.get_records = _get_records_answer
     urls.url_paths["{0}/moto-api/chainops/kinesis/trim$"] = _trim_route
