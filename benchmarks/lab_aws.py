@@ -14,8 +14,9 @@ the pipeline's are). Then, for `--seconds` each, `--threads` threads of one clie
 
 It prints calls/s, items/s and p50/p99 latency per call kind for both labs side by side, and
 the load average before and after. Run it on a quiet machine. With `--profile DIR`, py-spy
-samples each lab process (all its threads, native frames off) into DIR/<lab>.txt, folded
-stacks for a flame graph, and the benchmark prints each lab's heaviest frames.
+samples each lab process into DIR/<lab>.txt (folded stacks for a flame graph), only the thread
+holding the GIL, so the samples are where the lab's one CPU goes rather than threads waiting
+for it, and the benchmark prints each lab's heaviest frames.
 
     .venv/bin/python benchmarks/lab_aws.py [--baseline REV] [--seconds 10] [--threads 4] \
         [--profile DIR]
@@ -187,7 +188,7 @@ def _profiled(pid: int, folded: Path | None) -> Iterator[None]:
     spy = Path(sys.executable).parent / "py-spy"
     with subprocess.Popen(
         [str(spy), "record", "--pid", str(pid), "--format", "raw", "--output", str(folded),
-         "--rate", "100", "--nonblocking"],
+         "--rate", "100", "--gil"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     ) as recorder:  # fmt: skip
         try:

@@ -336,6 +336,13 @@ GAPS: tuple[Gap, ...] = (
         "patterns, under one lock, for each request: about a tenth of the lab's time",
         lab="the service found once per host and kept (the answer depends on the host alone)",
     ),
+    Gap(
+        service="(server)",
+        api="JSON request parameters, response request ids (every call)",
+        moto="the request body parsed again for each parameter read (a PutRecords once per "
+        "parameter); a regular expression run over every response body for an XML RequestId",
+        lab="a body parsed once (orjson); the expression run only on bodies with a RequestId",
+    ),
 )
 
 _installed: list[str] = []
@@ -367,6 +374,7 @@ def install() -> None:
         lambda_,
         placement_groups,
         rds,
+        responses,
         s3_bucket_policy,
         scaling_actions,
         sqs,
@@ -376,6 +384,7 @@ def install() -> None:
 
     for extension in (
         dispatch,
+        responses,
         placement_groups,
         application_autoscaling,
         rds,
