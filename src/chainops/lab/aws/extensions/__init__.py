@@ -384,7 +384,6 @@ def install() -> None:
 
     for extension in (
         dispatch,
-        responses,
         placement_groups,
         application_autoscaling,
         rds,
@@ -410,6 +409,7 @@ def install() -> None:
         ec2_launch_template_profile,
         cloudtrail_delivery,
         cloudtrail_delete,
+        responses,  # last: it remembers each handler's methods, which the others add to
     ):
         extension.install()
         _installed.append(extension.__name__.rsplit(".", 1)[1].rstrip("_"))

@@ -10,6 +10,8 @@ the thread holding the GIL), together about a sixth of the lab's CPU:
 - ``BaseResponse._enrich_response`` runs a regular expression over every response body to put
   the request id into an XML ``<RequestId>``, including JSON answers of hundreds of kilobytes.
   The lab runs it only where the body has that element; the result is the same.
+- ``BaseResponse.call_action`` lists the handler class's methods (``inspect.getmembers``) on
+  every call to see whether the action is one; the lab lists each class once.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ def install() -> None:
     from moto.core import responses
 
     responses.json = _BodyOnceJson()
+    responses.method_names_from_class = functools.cache(responses.method_names_from_class)
     original = responses.BaseResponse._enrich_response
 
     @functools.wraps(original)
