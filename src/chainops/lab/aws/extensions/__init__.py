@@ -232,6 +232,14 @@ GAPS: tuple[Gap, ...] = (
         lab="the network ACL calls hold one lock",
     ),
     Gap(
+        service="ec2",
+        api="AuthorizeSecurityGroup*/RevokeSecurityGroup* and the other security group calls "
+        "under concurrent requests",
+        moto="a group's rules read, matched and rewritten without a lock: a rehearsal's destroy "
+        "failed once with InvalidPermission.NotFound for a rule Terraform had made",
+        lab="the security group calls hold one lock",
+    ),
+    Gap(
         service="cloudwatch",
         api="PutMetricAlarm state; alarm evaluation and actions",
         moto="an alarm is born OK and never evaluated: it stays OK whatever its data (or the lack "
@@ -364,6 +372,7 @@ def install() -> None:
         ec2_launch_template_profile,
         ec2_launch_template_tags,
         ec2_network_acls,
+        ec2_security_groups,
         ecs,
         elasticache,
         elasticache_parameter_groups,
@@ -403,6 +412,7 @@ def install() -> None:
         scaling_actions,
         sqs_metrics,
         ec2_network_acls,
+        ec2_security_groups,
         iam_enforcement,
         faults,
         app_scaling_actions,
