@@ -1,6 +1,6 @@
 """moto's request and response handling, without the work repeated on every call.
 
-Two costs of every JSON-protocol call, found with `benchmarks/lab_aws.py --profile` (samples of
+Three costs of every call, found with `benchmarks/lab_aws.py --profile` (samples of
 the thread holding the GIL), together about a sixth of the lab's CPU:
 
 - ``BaseResponse._get_param`` parses the whole request body again for each parameter it is
