@@ -25,8 +25,13 @@ from chainops.lab.settings import LAB_ACCESS_KEY, LAB_SECRET_KEY, LabSettings
 CHAINOPS = paths.REPO_ROOT / ".venv" / "bin" / "chainops"
 STACKS = paths.REPO_ROOT / "terraform" / "stacks"
 INVENTORIES = paths.REPO_ROOT / "inventories"
-# Dependency order: each stack reads what the ones before it created.
-ORDER = ("state_bootstrap", "foundation", "blockchain", "core")
+# Dependency order (each stack reads what the ones before it created), where the playbooks
+# read it.
+ORDER: tuple[str, ...] = tuple(
+    yaml.safe_load(
+        (paths.COLLECTION_ROOT / "playbooks" / "vars" / "stacks.yml").read_text(encoding="utf-8")
+    )["chainops_stack_order"]
+)
 
 
 class TerraformError(AssertionError):
