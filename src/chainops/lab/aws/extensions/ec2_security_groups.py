@@ -2,7 +2,8 @@
 
 moto 5.2.5 keeps a group's rules in lists that authorize and revoke read, match and rewrite
 with no lock, while its server answers requests on many threads; Terraform creates and destroys
-the rules of one group in parallel (aws_vpc_security_group_*_rule). A dev rehearsal's destroy
+many groups at once, and the stacks' groups (inline rules, revoke_rules_on_delete) reference
+each other, so one group's rules change while another's are revoked. A dev rehearsal's destroy
 failed once with RevokeSecurityGroupEgress answering InvalidPermission.NotFound for a rule
 Terraform had created (2026-12-07, right after the lab began answering faster); a lost update
 between two of those calls is the likely cause. The lab serialises the group calls, as it does
