@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from chainops import paths
-from chainops.lab.aws import certificate, clients
+from chainops.lab.aws import certificate, clients, server
 from chainops.lab.settings import LAB_ACCESS_KEY, LAB_SECRET_KEY, LabSettings
 
 CHAINOPS = paths.REPO_ROOT / ".venv" / "bin" / "chainops"
@@ -42,14 +42,33 @@ class TerraformError(AssertionError):
 _PROGRESS = re.compile(r": (Still \w+\.\.\.|Creating\.\.\.|Destroying\.\.\.|Reading\.\.\.)")
 
 
-def _failure(what: str, result: subprocess.CompletedProcess[str]) -> TerraformError:
-    """Terraform's errors (stderr) first, then the end of its output without progress lines:
-    a report that keeps only the message's start still says why."""
+def _failure(
+    what: str, result: subprocess.CompletedProcess[str], lab_errors: str = ""
+) -> TerraformError:
+    """Terraform's errors (stderr) first, then the lab AWS's own errors logged meanwhile (an
+    answer of 500 says nothing of its cause), then the end of Terraform's output without
+    progress lines: a report that keeps only the message's start still says why."""
     output = "\n".join(line for line in result.stdout.splitlines() if not _PROGRESS.search(line))
+    lab = f"--- the lab AWS's errors meanwhile ---\n{lab_errors[-6000:]}\n" if lab_errors else ""
     return TerraformError(
-        f"{what} exited {result.returncode}:\n{result.stderr[-6000:]}\n"
+        f"{what} exited {result.returncode}:\n{result.stderr[-6000:]}\n{lab}"
         f"--- output (progress lines left out) ---\n{output[-6000:]}"
     )
+
+
+# What the lab AWS's server logs for a request it could not answer (werkzeug's own words).
+_LAB_ERROR = re.compile(r"^.*Error on request:$", re.MULTILINE)
+
+
+def _lab_errors(log: Path, start: int) -> str:
+    """The requests the lab AWS failed on (with their tracebacks) since `start` in its log."""
+    if not log.exists():
+        return ""
+    with log.open("rb") as opened:
+        opened.seek(start)
+        text = opened.read().decode(errors="replace")
+    found = _LAB_ERROR.search(text)
+    return text[found.start() :] if found else ""
 
 
 # The lab inventory's stacks take the lab AWS's region and credentials from chainops_lab_aws
@@ -172,6 +191,8 @@ class Stack:
             CHAINOPS_LAB_HOST=self.settings.host,
             CHAINOPS_LAB_PORT=str(self.settings.port),
         )
+        lab_log = server.log_file(self.settings)
+        log_start = lab_log.stat().st_size if lab_log.exists() else 0
         result = subprocess.run(
             [str(CHAINOPS), "tf", f"-chdir={self.directory}", *args],
             env=env,
@@ -180,7 +201,8 @@ class Stack:
             check=False,
         )
         if check and result.returncode != 0:
-            raise _failure(f"terraform {' '.join(args)} in {self.name}", result)
+            what = f"terraform {' '.join(args)} in {self.name}"
+            raise _failure(what, result, _lab_errors(lab_log, log_start))
         return result
 
     def init(self, backend_config: str | None = None) -> None:
