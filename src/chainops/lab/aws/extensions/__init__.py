@@ -346,6 +346,15 @@ GAPS: tuple[Gap, ...] = (
     ),
     Gap(
         service="(server)",
+        api="an SDK's retry (same amz-sdk-invocation-id, attempt 2 or later) of a call already "
+        "answered with success",
+        moto="carried out again: under load the Go SDK resets about one connection a minute "
+        "after the answer arrived, and its retry then fails as a duplicate or not found",
+        lab="answered with the first attempt's answer (2xx answers only: a retry after an "
+        "error runs again); a retry arriving during the first attempt waits for it",
+    ),
+    Gap(
+        service="(server)",
         api="JSON request parameters, response request ids (every call)",
         moto="the request body parsed again for each parameter read (a PutRecords once per "
         "parameter); a regular expression run over every response body for an XML RequestId",
@@ -386,6 +395,7 @@ def install() -> None:
         responses,
         s3_bucket_policy,
         scaling_actions,
+        sdk_retries,
         sqs,
         sqs_metrics,
         sqs_redrive_allow,
@@ -393,6 +403,7 @@ def install() -> None:
 
     for extension in (
         dispatch,
+        sdk_retries,
         placement_groups,
         application_autoscaling,
         rds,

@@ -6,6 +6,10 @@ ACLs at once, each moving its subnets back to the VPC's default ACL; one destroy
 failed on ReplaceNetworkAclAssociation answering 500 (moto: StopIteration, the association in
 no ACL), twice in a row. A race between those requests is the likely cause (it did not happen
 again); the lab serialises the ACL calls, as it does Kinesis's shard writes.
+
+A later failure of the same kind (CI, 2026-12-07) fits a call carried out twice: an answer the
+provider never read, then its retry; ``sdk_retries`` answers those. The lock stays, as moto's
+models still lock nothing.
 """
 
 from __future__ import annotations

@@ -8,6 +8,10 @@ failed once with RevokeSecurityGroupEgress answering InvalidPermission.NotFound 
 Terraform had created (2026-12-07, right after the lab began answering faster); a lost update
 between two of those calls is the likely cause. The lab serialises the group calls, as it does
 the network ACLs' and Kinesis's shard writes.
+
+A later failure of the same kind (CI, 2026-12-07) fits a call carried out twice: an answer the
+provider never read, then its retry; ``sdk_retries`` answers those. The lock stays, as moto's
+models still lock nothing.
 """
 
 from __future__ import annotations
