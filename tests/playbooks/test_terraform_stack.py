@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from chainops.lab.aws import clients
+from chainops.lab.aws import clients, faults
 from chainops.lab.settings import LAB_ACCESS_KEY, LAB_SECRET_KEY, LabSettings
 from tests.helpers import run_playbook
 from tests.terraform.harness import STACKS, Deployment, lab_stack_header
@@ -59,6 +59,20 @@ PLAY = """
         terraform_stack_variables: "{{ inputs }}"
         terraform_stack_environment: "{{ tf_env.stdout | from_json | combine(lab_env) }}"
         terraform_stack_backend_config: "{{ backend }}"
+        terraform_stack_apply_in_background: "{{ background | default(false) }}"
+    - name: Keep the background applies started, for the test
+      ansible.builtin.copy:
+        content: "{{ terraform_stack_background | default({}) | to_json }}"
+        dest: "{{ result }}.started"
+        mode: "0644"
+      check_mode: false
+    - name: Collect a background apply
+      ansible.builtin.include_role:
+        name: chainops.platform.terraform_stack
+        tasks_from: wait
+      vars:
+        terraform_stack_name: "{{ stack }}"
+        terraform_stack_environment: "{{ tf_env.stdout | from_json | combine(lab_env) }}"
     - name: Keep the result for the test
       ansible.builtin.copy:
         content: >-
@@ -79,9 +93,15 @@ def stack(tmp_path: Path) -> Path:
 
 
 def _apply(
-    stack: Path, lab: LabSettings, bucket: str, *args: str, more: dict[str, Any] | None = None
+    stack: Path,
+    lab: LabSettings,
+    bucket: str,
+    *args: str,
+    more: dict[str, Any] | None = None,
+    background: bool = False,
 ) -> Any:
     extra = {
+        "background": background,
         "stack": "buckets",
         "stacks_dir": str(stack),
         "inputs": {"bucket": bucket, **(more or {})},
@@ -116,6 +136,41 @@ def test_apply_then_replan_empty_with_outputs(lab: LabSettings, stack: Path) -> 
         "outputs": {"buckets": {"bucket": "chainops-tf-role"}},
         "changes": {"buckets": []},
     }
+
+
+def test_a_background_apply_is_collected_by_wait(lab: LabSettings, stack: Path) -> None:
+    """Started in the background, the apply is collected by the `wait` entry point: the same
+    facts as in the foreground, and the run directory (saved plan, job result) gone after."""
+    result = _apply(stack, lab, "chainops-tf-background", background=True)
+    assert result.returncode == 0, result.stdout[-3000:]
+    started = json.loads((stack / "result.json.started").read_text())
+    assert list(started) == ["buckets"]
+    assert not Path(started["buckets"]["run_dir"]).exists()
+    assert _result(stack) == {
+        "outputs": {"buckets": {"bucket": "chainops-tf-background"}},
+        "changes": {"buckets": ["aws_s3_bucket.this"]},
+    }
+    names = [b["Name"] for b in clients.client(lab, "s3").list_buckets()["Buckets"]]
+    assert "chainops-tf-background" in names
+    # Nothing to change: nothing is started, and the outputs come at once.
+    again = _apply(stack, lab, "chainops-tf-background", background=True)
+    assert again.returncode == 0, again.stdout[-3000:]
+    assert json.loads((stack / "result.json.started").read_text()) == {}
+    assert _result(stack)["changes"] == {"buckets": []}
+
+
+def test_a_failed_background_apply_fails_the_wait_with_terraforms_error(
+    lab: LabSettings, stack: Path
+) -> None:
+    """The apply fails after the role has returned: `wait` stops the run there with the
+    stack's name and Terraform's error, and still removes the run directory."""
+    faults.inject(lab, faults.ServiceFault("s3", "CreateBucket", error="AccessDenied", status=403))
+    result = _apply(stack, lab, "chainops-tf-refused", background=True)
+    assert result.returncode != 0
+    assert "Terraform apply of stack buckets (lab) failed" in result.stdout, result.stdout[-3000:]
+    assert "AccessDenied" in result.stdout
+    started = json.loads((stack / "result.json.started").read_text())
+    assert not Path(started["buckets"]["run_dir"]).exists()
 
 
 def test_plan_deleting_a_protected_resource_is_refused(lab: LabSettings, stack: Path) -> None:
