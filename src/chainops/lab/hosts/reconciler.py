@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from chainops import paths
+from chainops.errors import LabError
 from chainops.lab.hosts import addresses, disks, image, nodes, podman
 from chainops.lab.hosts.nodes import Node
 from chainops.lab.settings import LabSettings
@@ -26,6 +28,8 @@ ENDPOINT_LABEL = "chainops.lab.endpoint"
 PRIVATE_IP_LABEL = "chainops.lab.private-ip"
 REGION_LABEL = "chainops.lab.region"
 METADATA_PATH = "/etc/chainops/lab-instance.json"
+# A host's early boot takes a second or two; far longer under a loaded suite.
+BOOT_TIMEOUT_SECONDS = 180
 
 
 @dataclass(frozen=True)
@@ -104,6 +108,7 @@ def reconcile(settings: LabSettings) -> Plan:
                 _create(node, ref, settings)
         for instance_id in todo.start:
             podman.run("start", instance_id)
+        _wait_for_early_boot([node.instance_id for node in todo.create] + list(todo.start))
         for instance_id in todo.remove:
             _remove(instance_id)
         # Every pass: a restarted container comes back without the address, and a host removed
@@ -112,6 +117,30 @@ def reconcile(settings: LabSettings) -> Plan:
         addresses.prune(live)
         found = [addresses.assign(node.instance_id, node.private_ip, live) for node in desired]
         return replace(todo, collisions=tuple(str(c) for c in found if c is not None))
+
+
+def _wait_for_early_boot(instance_ids: list[str]) -> None:
+    """Return once every host is past early boot (sysinit.target), as an EC2 instance is when
+    its sshd first answers. Before that, systemd-tmpfiles empties /tmp under whatever a
+    command put there: an Ansible module's payload vanished so under load (CI, 2026-12-07)."""
+    deadline = time.monotonic() + BOOT_TIMEOUT_SECONDS
+    waiting = list(instance_ids)
+    while waiting:
+        waiting = [
+            instance_id
+            for instance_id in waiting
+            if podman.run(
+                "exec", instance_id, "systemctl", "is-active", "sysinit.target", check=False
+            ).strip()
+            != "active"
+        ]
+        if waiting and time.monotonic() > deadline:
+            raise LabError(
+                f"lab hosts {', '.join(waiting)} did not finish early boot (sysinit.target) "
+                f"in {BOOT_TIMEOUT_SECONDS} s: see `podman logs <id>`"
+            )
+        if waiting:
+            time.sleep(0.5)
 
 
 def remove_all(settings: LabSettings) -> list[str]:
