@@ -60,6 +60,12 @@ def _failure(
 _LAB_ERROR = re.compile(r"^.*Error on request:$", re.MULTILINE)
 
 
+def _lab_log_end(settings: LabSettings) -> tuple[Path, int]:
+    """The lab AWS's log and where it ends now: what a command's failure reads from."""
+    log = server.log_file(settings)
+    return log, log.stat().st_size if log.exists() else 0
+
+
 def _lab_errors(log: Path, start: int) -> str:
     """The requests the lab AWS failed on (with their tracebacks) since `start` in its log."""
     if not log.exists():
@@ -191,8 +197,7 @@ class Stack:
             CHAINOPS_LAB_HOST=self.settings.host,
             CHAINOPS_LAB_PORT=str(self.settings.port),
         )
-        lab_log = server.log_file(self.settings)
-        log_start = lab_log.stat().st_size if lab_log.exists() else 0
+        lab_log, log_start = _lab_log_end(self.settings)
         result = subprocess.run(
             [str(CHAINOPS), "tf", f"-chdir={self.directory}", *args],
             env=env,
@@ -238,6 +243,7 @@ class Stack:
 
     def destroy(self) -> None:
         args = ("destroy", "-auto-approve", "-no-color", f"-var-file={self.var_file}")
+        lab_log, log_start = _lab_log_end(self.settings)
         result = self.tf(*args, check=False)
         stale = re.search(r"Lock Info:\s+ID:\s+(\S+)", result.stderr)
         if result.returncode != 0 and stale:
@@ -246,7 +252,9 @@ class Stack:
             self.tf("force-unlock", "-force", stale.group(1))
             result = self.tf(*args, check=False)
         if result.returncode != 0:
-            raise _failure(f"terraform destroy in {self.name}", result)
+            raise _failure(
+                f"terraform destroy in {self.name}", result, _lab_errors(lab_log, log_start)
+            )
 
     def outputs(self) -> dict[str, Any]:
         raw = json.loads(self.tf("output", "-json", "-no-color").stdout)
