@@ -39,6 +39,7 @@ def test_table_lists_unpriced_and_totals_without_them(plan3: Path) -> None:
     assert "unpriced: aws_db_instance.trading: no price rule for aws_db_instance" in table
     assert "stack blockchain: 971.67 USD/month, 2 unpriced not counted" in table
     assert "assumed: hours_per_month 730, nat_gateway_gb 100, alb_lcu 1" in table
+    assert "total: 971.67 USD/month (2 unpriced resources not counted)" in table
     assert "this change" not in table
 
 

@@ -148,7 +148,9 @@ def to_table(estimate: Estimate) -> str:
         unpriced = f", {len(stack.unpriced)} unpriced not counted" if stack.unpriced else ""
         out.append(f"stack {stack.stack}: {usd(stack.monthly_usd)} USD/month{unpriced}")
     out.append("")
-    out.append(f"total: {usd(estimate.monthly_usd)} USD/month")
+    unpriced = sum(len(s.unpriced) for s in estimate.stacks)
+    note = f" ({unpriced} unpriced resources not counted)" if unpriced else ""
+    out.append(f"total: {usd(estimate.monthly_usd)} USD/month{note}")
     delta = estimate.delta_usd
     if delta is not None:
         verb = "adds" if delta >= 0 else "saves"
