@@ -145,8 +145,8 @@ def to_table(estimate: Estimate) -> str:
         out.append(f"free: {free} resources (their types cost nothing themselves)")
         for cost in stack.unpriced:
             out.append(f"unpriced: {cost.resource.address}: {cost.reason}")
-        unpriced = f", {len(stack.unpriced)} unpriced not counted" if stack.unpriced else ""
-        out.append(f"stack {stack.stack}: {usd(stack.monthly_usd)} USD/month{unpriced}")
+        left_out = f", {len(stack.unpriced)} unpriced not counted" if stack.unpriced else ""
+        out.append(f"stack {stack.stack}: {usd(stack.monthly_usd)} USD/month{left_out}")
     out.append("")
     unpriced = sum(len(s.unpriced) for s in estimate.stacks)
     note = f" ({unpriced} unpriced resources not counted)" if unpriced else ""
