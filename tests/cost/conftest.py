@@ -36,3 +36,14 @@ def state3(plan3: Path, tmp_path: Path) -> Path:
     path = tmp_path / "state-rpc3.json"
     path.write_text(json.dumps(state), encoding="utf-8")
     return path
+
+
+@pytest.fixture
+def plan6_applied3(plan6: Path, state3: Path, tmp_path: Path) -> Path:
+    """The 6-node plan as Terraform shows it over an applied 3-node root: the same plan with
+    the 3-node state as its `prior_state` (the key `terraform show -json` gives it)."""
+    plan: dict[str, Any] = json.loads(plan6.read_text(encoding="utf-8"))
+    plan["prior_state"] = json.loads(state3.read_text(encoding="utf-8"))
+    path = tmp_path / "plan-rpc6-over-3.json"
+    path.write_text(json.dumps(plan), encoding="utf-8")
+    return path

@@ -26,6 +26,30 @@ def test_diff_against_a_state(
     assert capsys.readouterr().out.endswith("this change adds 775.17 USD/month\n")
 
 
+def test_plan_alone_is_compared_with_its_prior_state(
+    plan6_applied3: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without --baseline a plan's change is against the state it was planned over."""
+    assert main(["cost", str(plan6_applied3)]) == 0
+    assert capsys.readouterr().out.endswith("this change adds 775.17 USD/month\n")
+
+
+def test_plan_of_an_empty_state_adds_everything(
+    plan3: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A plan with no prior state adds its whole cost."""
+    assert main(["cost", str(plan3)]) == 0
+    assert capsys.readouterr().out.endswith("this change adds 971.67 USD/month\n")
+
+
+def test_state_alone_is_no_change(state3: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A state is what runs: a total, no change line."""
+    assert main(["cost", str(state3)]) == 0
+    out = capsys.readouterr().out
+    assert "total: 971.67 USD/month" in out
+    assert "this change" not in out
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [

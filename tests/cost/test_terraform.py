@@ -19,6 +19,17 @@ def test_plan_lists_managed_resources_with_their_module(plan3: Path) -> None:
     assert all(not r.address.startswith("data.") for r in document.resources)
 
 
+def test_plan_of_an_empty_state_has_no_prior_resources(plan3: Path, state3: Path) -> None:
+    """A plan without a prior_state starts from nothing; a state has no prior at all."""
+    assert terraform.read(plan3).prior == ()
+    assert terraform.read(state3).prior is None
+
+
+def test_plan_over_a_state_reads_its_prior_state(plan6_applied3: Path, state3: Path) -> None:
+    """A plan's prior_state holds the resources it starts from."""
+    assert terraform.read(plan6_applied3).prior == terraform.read(state3).resources
+
+
 def test_state_reads_like_its_plan(plan3: Path, state3: Path) -> None:
     """A state's values give the same resources as the plan that made them."""
     state = terraform.read(state3)

@@ -60,13 +60,15 @@ def _run(args: argparse.Namespace) -> int:
         raise UsageError(f"--environment {args.environment}: unknown (known: {known})")
     snapshot = prices.load(args.region)
     usage = Usage()
+    stacks = tuple(_stack(a, snapshot, usage) for a in args.files)
     estimate = report.Estimate(
         environment=args.environment,
         region=args.region,
         snapshot=snapshot,
         usage=usage,
-        stacks=tuple(_stack(a, snapshot, usage) for a in args.files),
-        baseline=tuple(_stack(a, snapshot, usage) for a in args.baseline),
+        stacks=stacks,
+        baseline=tuple(_stack(a, snapshot, usage) for a in args.baseline)
+        or _prior(stacks, snapshot, usage),
     )
     if args.json:
         json.dump(report.to_json(estimate), sys.stdout, indent=2)
@@ -76,9 +78,32 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _prior(
+    stacks: tuple[report.StackCost, ...], snapshot: prices.Snapshot, usage: Usage
+) -> tuple[report.StackCost, ...]:
+    """Without --baseline, plans are compared with their own prior state (a state is not a
+    change: then nothing is compared)."""
+    if any(s.document.prior is None for s in stacks):
+        return ()
+    return tuple(_prior_stack(s, snapshot, usage) for s in stacks)
+
+
+def _prior_stack(
+    stack: report.StackCost, snapshot: prices.Snapshot, usage: Usage
+) -> report.StackCost:
+    resources = stack.document.prior or ()
+    document = terraform.Document(stack.document.path, "prior state of the plan", resources)
+    return _priced(stack.stack, document, snapshot, usage)
+
+
 def _stack(argument: str, snapshot: prices.Snapshot, usage: Usage) -> report.StackCost:
     name, separator, file = argument.partition("=")
     path = Path(file if separator else argument)
-    document = terraform.read(path)
+    return _priced(name if separator else path.stem, terraform.read(path), snapshot, usage)
+
+
+def _priced(
+    name: str, document: terraform.Document, snapshot: prices.Snapshot, usage: Usage
+) -> report.StackCost:
     costs = rules.price(document.resources, snapshot=snapshot, usage=usage)
-    return report.StackCost(name if separator else path.stem, document, tuple(costs))
+    return report.StackCost(name, document, tuple(costs))

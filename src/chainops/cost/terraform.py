@@ -27,11 +27,16 @@ class Resource:
 
 @dataclass(frozen=True)
 class Document:
-    """A plan's planned resources or a state's resources; `kind` is "plan" or "state"."""
+    """A plan's planned resources or a state's resources; `kind` is "plan" or "state".
+
+    `prior` is a plan's prior state (the resources before it; none for a plan of an empty
+    state), None for a state.
+    """
 
     path: Path
     kind: str
     resources: tuple[Resource, ...]
+    prior: tuple[Resource, ...] | None = None
 
 
 def read(path: Path) -> Document:
@@ -62,7 +67,11 @@ def read(path: Path) -> Document:
     if not isinstance(values, dict):
         raise UsageError(f"{path}: its {kind}'s values are not an object")
     root = values.get("root_module", {})
-    return Document(path=path, kind=kind, resources=tuple(_resources(root, path)))
+    prior = None
+    if kind == "plan":
+        before = (document.get("prior_state") or {}).get("values") or {}
+        prior = tuple(_resources(before.get("root_module", {}), path))
+    return Document(path, kind, tuple(_resources(root, path)), prior)
 
 
 def _resources(module: Mapping[str, Any], path: Path) -> Iterator[Resource]:
