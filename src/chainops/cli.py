@@ -21,6 +21,7 @@ COMMANDS = (
     "chainops.listener.cli",
     "chainops.consumer.cli",
     "chainops.rpcgateway.cli",
+    "chainops.cost.cli",
 )
 
 
