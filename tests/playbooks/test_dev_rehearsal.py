@@ -10,6 +10,7 @@ One provision, one inventory, one destroy (docs/testing.md's budget).
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import time
@@ -36,6 +37,7 @@ ACCOUNT = "210987654321"
 ENVIRONMENT = "dev"
 INVENTORY = REPO_ROOT / "inventories" / ENVIRONMENT
 STACKS = ("state_bootstrap", "foundation", "blockchain", "core")
+RECAP = re.compile(r"^(\S+)\s+: ok=\d+\s+changed=(\d+)\s+unreachable=0\s+failed=0", re.M)
 
 
 # The terraform_stack role keeps no inputs (they may hold secrets): the destroy resolves them
@@ -184,6 +186,19 @@ def test_provision_applies_every_dev_stack(rehearsal: Rehearsal) -> None:
     assert ran.returncode == 0, ran.stdout[-8000:] + ran.stderr[-4000:]
     for stack in STACKS:
         assert f"{stack}: " in ran.stdout, stack
+
+
+def test_a_second_provision_plans_side_by_side_and_changes_nothing(rehearsal: Rehearsal) -> None:
+    """A re-run: the bootstrap planned unchanged, the three stacks after it are planned side by
+    side (a host each), found unchanged, and none is planned again or applied in its turn."""
+    again = run_playbook(
+        "playbooks/provision.yml", INVENTORY, *rehearsal.extra_vars, env=rehearsal.env(),
+        timeout=900,
+    )  # fmt: skip
+    assert again.returncode == 0, again.stdout[-8000:] + again.stderr[-4000:]
+    recap = {m.group(1): m.group(2) for m in RECAP.finditer(again.stdout)}
+    assert recap == {"localhost": "0", **{f"chainops-plan-{s}": "0" for s in STACKS[1:]}}, recap
+    assert "TASK [Apply the stacks kept in the state bucket]" not in again.stdout
 
 
 def test_names_and_arns_are_the_accounts(rehearsal: Rehearsal) -> None:
