@@ -151,8 +151,9 @@ def inventory(lab_settings: LabSettings, tmp_path_factory: pytest.TempPathFactor
 
 @pytest.fixture(scope="module")
 def converged(nodes: list[str], inventory: Path) -> dict[str, int]:
-    """The first fleet run; returns changed counts per node."""
-    result = run_playbook("playbooks/fleet.yml", inventory)
+    """The first fleet run; returns changed counts per node. Three shares of a new fleet, each
+    waiting on its node's catch-up: over 900 s on a slow 2-core VM under the whole suite."""
+    result = run_playbook("playbooks/fleet.yml", inventory, timeout=1800)
     assert result.returncode == 0, result.stdout[-5000:]
     return _changed(result.stdout)
 
